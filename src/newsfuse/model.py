@@ -1,0 +1,209 @@
+"""Plain data that flows between the pipeline stages.
+
+Stages exchange only these dataclasses, never each other's internals, so that the local
+and the Dask engine can run the same stage functions and the store can persist every
+field losslessly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class RawDoc:
+    """One input record as a reader found it, before any cleaning."""
+
+    origin: str  # file path, or "path:line" for JSONL
+    text: str | None = None
+    html: str | None = None
+    id: str | None = None
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned article: main text only, with the clutter that was removed kept aside."""
+
+    id: str
+    origin: str
+    source: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO 8601 date ("2023-09-14") or datetime
+    language: str | None = None
+    removed: list[str] = field(default_factory=list)
+    duplicate_of: str | None = None
+    duplicate_score: float | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Problem:
+    """An input that could not be used: `where` is "path[:line]", `message` says why."""
+
+    where: str
+    message: str
+    stage: str = "read"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass(slots=True)
+class Membership:
+    """Why one article belongs to its story: the evidence users ask for."""
+
+    article: str
+    similarity: float  # cosine similarity of the article to the rest of its story
+    shared_entities: list[str] = field(default_factory=list)
+    date_gap_days: int | None = None  # distance to the story's median date
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class SummarySentence:
+    text: str
+    citations: list[str] = field(default_factory=list)  # article ids
+
+
+@dataclass(slots=True)
+class Story:
+    id: str
+    title: str
+    articles: list[str]
+    first_seen: str | None = None
+    last_seen: str | None = None
+    sources: list[str] = field(default_factory=list)
+    summary: list[SummarySentence] = field(default_factory=list)
+    members: list[Membership] = field(default_factory=list)
+    analysis: Analysis | None = None  # filled by the analysis stage
+
+
+@dataclass(slots=True)
+class Entity:
+    """A person, organisation or place, with every name the story's articles use for it."""
+
+    name: str  # canonical (longest full) form
+    type: str  # PERSON | ORG | GPE | LOC | NORP | ...
+    aliases: list[str] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
+    mentions: int = 0
+
+
+@dataclass(slots=True)
+class Span:
+    """Exact evidence: `text` is article[start:end] of the cleaned article text."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class QuoteVariant:
+    text: str
+    article: str
+    start: int = -1
+    end: int = -1
+    cue: str | None = None  # "said", "told", "stated"...
+    direct: bool = True  # False for reported speech
+
+
+@dataclass(slots=True)
+class Quote:
+    """One statement, grouped across the sources that report it in different words."""
+
+    speaker: str | None  # a story entity name where resolved
+    text: str  # the representative wording
+    variants: list[QuoteVariant] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Fact:
+    text: str
+    articles: list[str] = field(default_factory=list)
+    independent_sources: int = 0
+    spans: list[Span] = field(default_factory=list)
+    earliest: str | None = None  # article id that reported it first
+
+
+@dataclass(slots=True)
+class Claim:
+    text: str  # the disputed value as written ("about four hours")
+    article: str
+    sentence: str = ""
+    start: int = -1
+    end: int = -1
+    value: str | None = None  # normalised value ("4 h", "2023-09-13")
+
+
+@dataclass(slots=True)
+class Conflict:
+    kind: str  # duration | count | money | number | date | time | place | quote
+    topic: str  # what the claims disagree about
+    claims: list[Claim] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class TimelineEvent:
+    date: str  # ISO date
+    text: str
+    articles: list[str] = field(default_factory=list)
+    expression: str | None = None  # "on Wednesday" as written
+
+
+@dataclass(slots=True)
+class Anomaly:
+    kind: str  # misdated | predated | ...
+    article: str
+    detail: str
+
+
+@dataclass(slots=True)
+class ProvenanceLink:
+    article: str
+    derived_from: str | None
+    score: float = 0.0
+    evidence: str = ""  # "shares 14 passages, published 2 days later", "credit: Reuters"
+    agencies: list[str] = field(default_factory=list)  # wire credits found in the article
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Everything the cross-source analysis finds in one story."""
+
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    anomalies: list[Anomaly] = field(default_factory=list)
+    provenance: list[ProvenanceLink] = field(default_factory=list)
+    story_dates: list[str] = field(default_factory=list)  # estimated dates of the events
+
+
+@dataclass(slots=True)
+class StageStat:
+    """Counts and time of one stage, shown by the CLI and kept in the report."""
+
+    stage: str
+    items_in: int = 0
+    items_out: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class Report:
+    articles: list[Article] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    stats: list[StageStat] = field(default_factory=list)
+    new_articles: int = 0  # articles this run added to the database

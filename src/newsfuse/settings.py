@@ -1,0 +1,67 @@
+"""Every tunable of newsfuse, declared once with its default and help.
+
+CLI flags and `NEWSFUSE_<NAME>` environment variables override the defaults; values are
+validated at start so a bad setting fails with a hint instead of deep inside a stage.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from newsfuse.errors import SettingsError
+
+
+def _default_cache() -> str:
+    return str(Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "newsfuse")
+
+
+@dataclass(slots=True)
+class Settings:
+    max_article_bytes: int = 5_000_000  # larger inputs are refused, not truncated
+    max_decompressed_bytes: int = 50_000_000  # gzip bombs stop here
+    max_files: int = 1_000_000
+    html_timeout_s: float = 20.0  # per page, for trafilatura
+    near_duplicate_threshold: float = 0.8  # estimated Jaccard of 5-word shingles
+    minhash_permutations: int = 128
+    cluster_threshold: float = 0.5  # linkage distance cut (see cluster/)
+    time_window_days: int = 7  # articles further apart rarely tell one story
+    encoder: str = "minilm"  # "minilm" (quality) or "model2vec" (speed)
+    summary_sentences: int = 5
+    cache_dir: str = _default_cache()
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Defaults, then NEWSFUSE_* variables, then explicit overrides (CLI flags)."""
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            env = os.environ.get(f"NEWSFUSE_{f.name.upper()}")
+            if env is not None:
+                values[f.name] = env
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls()
+        for name, raw in values.items():
+            if not hasattr(settings, name):
+                raise SettingsError(f"unknown setting {name!r}")
+            current = getattr(settings, name)
+            try:
+                value = type(current)(raw)
+            except (TypeError, ValueError) as e:
+                raise SettingsError(
+                    f"setting {name}={raw!r}: expected {type(current).__name__}"
+                ) from e
+            setattr(settings, name, value)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        for name in ("max_article_bytes", "max_decompressed_bytes", "max_files"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"setting {name} must be positive")
+        if not 0.0 < self.near_duplicate_threshold <= 1.0:
+            raise SettingsError("near_duplicate_threshold must be in (0, 1]")
+        if self.encoder not in ("minilm", "model2vec"):
+            raise SettingsError("encoder must be 'minilm' or 'model2vec'")
+        if not 3 <= self.summary_sentences <= 7:
+            raise SettingsError("summary_sentences must be between 3 and 7")
