@@ -20,7 +20,7 @@ def _default_cache() -> str:
 @dataclass(slots=True)
 class Settings:
     max_article_bytes: int = 5_000_000  # larger inputs are refused, not truncated
-    max_decompressed_bytes: int = 50_000_000  # gzip bombs stop here
+    max_decompressed_bytes: int = 1_000_000_000  # a gzip bomb stops here, not at full size
     max_files: int = 1_000_000
     html_timeout_s: float = 20.0  # per page, for trafilatura
     near_duplicate_threshold: float = 0.8  # estimated Jaccard of 5-word shingles
