@@ -1,0 +1,123 @@
+"""Writing and reading stories with their memberships and summaries.
+
+Functions take a connection that is already inside a transaction (the Store opens it), so a
+story is never visible without its members, nor a new set of stories mixed with the old one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from newsfuse.errors import StoreError
+from newsfuse.model import Story
+from newsfuse.store.connection import execute_in
+from newsfuse.store.rows import (
+    MEMBER_COLUMNS,
+    STORY_COLUMNS,
+    SUMMARY_COLUMNS,
+    member_rows,
+    story_from_rows,
+    story_row,
+    summary_rows,
+)
+
+
+def _article_sets(conn: sqlite3.Connection, story_ids: list[str]) -> dict[str, set[str]]:
+    sets: dict[str, set[str]] = defaultdict(set)
+    for row in execute_in(
+        conn, "SELECT story_id, article_id FROM story_articles WHERE story_id IN ({ids})", story_ids
+    ):
+        sets[row[0]].add(row[1])
+    return sets
+
+
+def _explain(conn: sqlite3.Connection, story_id: str, article_id: str, e: Exception) -> str:
+    if "FOREIGN KEY" in str(e):
+        return f"story {story_id}: article {article_id!r} is not in the database"
+    owner = conn.execute(
+        "SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)
+    ).fetchone()
+    if owner is not None:
+        return (
+            f"story {story_id}: article {article_id!r} already belongs to story {owner[0]!r}; "
+            "update or remove that story in the same call"
+        )
+    return f"story {story_id}: {e}"
+
+
+def write(
+    conn: sqlite3.Connection, stories: Sequence[Story], removed_ids: Iterable[str], now: str
+) -> None:
+    """Upsert `stories` and delete `removed_ids`; the caller holds the transaction.
+
+    Analysis results survive an update only while the story keeps exactly the same articles:
+    anything derived from a different set of reports would be silently stale.
+    """
+    ids = [s.id for s in stories]
+    if len(set(ids)) != len(ids):
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        raise StoreError(f"stories given twice in one call: {twice}")
+    prepared = [(s, story_row(s), member_rows(s), summary_rows(s)) for s in stories]
+    keep = set(ids)
+    removed = [i for i in removed_ids if i not in keep]
+    list(execute_in(conn, "DELETE FROM stories WHERE id IN ({ids})", removed))
+    before = _article_sets(conn, ids)
+    list(execute_in(conn, "DELETE FROM story_articles WHERE story_id IN ({ids})", ids))
+    list(execute_in(conn, "DELETE FROM story_summary WHERE story_id IN ({ids})", ids))
+    for story, row, members, summary in prepared:
+        conn.execute(
+            "INSERT INTO stories (id, title, first_seen, last_seen, sources, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
+            "first_seen = excluded.first_seen, last_seen = excluded.last_seen, "
+            "sources = excluded.sources, updated_at = excluded.updated_at",
+            (*row, now),
+        )
+        for member in members:
+            try:
+                conn.execute(
+                    f"INSERT INTO story_articles ({', '.join(MEMBER_COLUMNS)}) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    member,
+                )
+            except sqlite3.IntegrityError as e:
+                raise StoreError(_explain(conn, story.id, member[1], e)) from e
+        conn.executemany(
+            f"INSERT INTO story_summary ({', '.join(SUMMARY_COLUMNS)}) VALUES (?, ?, ?, ?)",
+            summary,
+        )
+        if story.id in before and before[story.id] != set(story.articles):
+            conn.execute("DELETE FROM story_analysis WHERE story_id = ?", (story.id,))
+
+
+def replace_all(conn: sqlite3.Connection, stories: Sequence[Story], now: str) -> None:
+    existing = [row[0] for row in conn.execute("SELECT id FROM stories")]
+    write(conn, stories, existing, now)
+
+
+def read(conn: sqlite3.Connection, tail: str = "", params: Sequence[Any] = ()) -> list[Story]:
+    """Stories selected by a SQL tail (WHERE/ORDER/LIMIT), each with members and summary.
+
+    Members and summaries are fetched with the same tail as a subquery, so the three reads
+    agree without passing id lists around; the caller holds a snapshot.
+    """
+    chosen = f"SELECT id FROM stories {tail}"
+    stories = conn.execute(f"SELECT {', '.join(STORY_COLUMNS)} FROM stories {tail}", params)
+    rows = stories.fetchall()
+    members: dict[str, list[sqlite3.Row]] = defaultdict(list)
+    for row in conn.execute(
+        f"SELECT {', '.join(MEMBER_COLUMNS)} FROM story_articles WHERE story_id IN ({chosen}) "
+        "ORDER BY story_id, position",
+        params,
+    ):
+        members[row["story_id"]].append(row)
+    summaries: dict[str, list[sqlite3.Row]] = defaultdict(list)
+    for row in conn.execute(
+        f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM story_summary WHERE story_id IN ({chosen}) "
+        "ORDER BY story_id, position",
+        params,
+    ):
+        summaries[row["story_id"]].append(row)
+    return [story_from_rows(row, members[row["id"]], summaries[row["id"]]) for row in rows]
