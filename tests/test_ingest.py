@@ -275,3 +275,10 @@ def test_documents_arrive_lazily(tmp_path: Path) -> None:
     assert next(docs).text == "first"
     assert problems == []  # b.txt not touched yet
     assert list(docs) == [] and len(problems) == 1
+
+
+def test_folder_named_like_a_domain_is_the_source(tmp_path: Path) -> None:
+    page = write(tmp_path / "www.harbor-ledger.example" / "2025" / "03" / "dam.txt", ARTICLE)
+    plain = write(tmp_path / "notes" / "dam.txt", ARTICLE)
+    docs, _ = read([page, plain])
+    assert [d.source for d in docs] == ["harbor-ledger.example", "dam.txt"]

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsfuse.clean.clutter import clutter_mask, is_teaser
 from newsfuse.clean.dates import parse_date, url_date
@@ -72,7 +74,7 @@ def clean(raw: RawDoc, settings: Settings | None = None) -> Article:
     return Article(
         id=raw.id or hashlib.sha1(text.encode("utf-8")).hexdigest()[:16],
         origin=raw.origin,
-        source=raw.source or raw.origin,
+        source=_source(raw, found),
         text=text,
         title=normalize(found.title) if found.title else None,
         url=found.url,
@@ -81,6 +83,24 @@ def clean(raw: RawDoc, settings: Settings | None = None) -> Article:
         removed=removed,
         meta=found.meta,
     )
+
+
+def _source(raw: RawDoc, found: _Found) -> str:
+    """The reader's source, unless it only fell back on a file name and the page names a site.
+
+    A page's own URL or site name identifies the outlet better than whatever the file was
+    called when it was saved.
+    """
+    source = raw.source or raw.origin
+    names = {PurePath(raw.origin).name, PurePath(raw.origin.rsplit(":", 1)[0]).name}
+    if source not in names | {n.removesuffix(".gz") for n in names}:
+        return source
+    if found.url:
+        host = urlsplit(found.url).hostname
+        if host:
+            return host.removeprefix("www.")
+    sitename = found.meta.get("sitename")
+    return str(sitename).strip() if sitename and str(sitename).strip() else source
 
 
 def _from_html(raw: RawDoc, settings: Settings, found: _Found) -> _Body | None:

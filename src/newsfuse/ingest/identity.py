@@ -7,6 +7,7 @@ same article finds the row already stored instead of adding a copy.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,6 +40,22 @@ def url_domain(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
+_DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$")
+
+
+def folder_domain(path: Path) -> str | None:
+    """The nearest enclosing folder named like a domain ("harborledger.example/2025/a.html").
+
+    Crawls and scrapes are commonly saved one folder per site; that name is a better
+    source than the file name.
+    """
+    for parent in list(path.parents)[:4]:
+        name = parent.name.lower()
+        if _DOMAIN.match(name):
+            return name.removeprefix("www.")
+    return None
+
+
 def source_name(source: str | None, url: str | None, path: Path) -> str:
     """The record's own source, else its URL's domain, else the name of the file it came from."""
     if source and source.strip():
@@ -46,4 +63,4 @@ def source_name(source: str | None, url: str | None, path: Path) -> str:
     name = path.name
     if path.suffix.lower() == ".gz":  # "a.txt.gz" and "a.txt" are the same source
         name = path.stem
-    return url_domain(url) or name
+    return url_domain(url) or folder_domain(path) or name

@@ -1,0 +1,75 @@
+"""Cluster stage: cleaned articles -> stories, one per real-world event.
+
+Reports of one event share words, meaning, names and days; two events of the same kind
+(two celebrities entering rehab years apart) share only the first two. So each pair of
+articles gets a learned probability of being the same event from all four views
+(scorer.py), pairs are found exactly for small inputs and by time-window blocking for large
+ones (pairs.py), and average linkage cuts where "same event" stops being more likely than
+not (linkage.py). Copies found by dedup skip all of this and join their original's story.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from newsfuse.cluster import explain, linkage, pairs, profiles, scorer
+from newsfuse.errors import InputError
+from newsfuse.model import Article, Story
+from newsfuse.settings import Settings
+
+__all__ = ["cluster"]
+
+
+def cluster(articles: list[Article], settings: Settings) -> list[Story]:
+    """Stories, largest first; the same input always gives the same stories and ids."""
+    return run(articles, settings)
+
+
+def _originals(articles: list[Article]) -> tuple[list[Article], dict[int, list[Article]]]:
+    """Articles to cluster, and the copies that follow each (by position in the first list)."""
+    by_id = {a.id: a for a in articles}
+
+    def root(a: Article) -> Article:
+        seen = {a.id}
+        while a.duplicate_of is not None and a.duplicate_of in by_id:
+            nxt = by_id[a.duplicate_of]
+            if nxt.id in seen:  # a cycle: the smallest id of it stands as the original
+                return by_id[min(seen)]
+            seen.add(nxt.id)
+            a = nxt
+        return a
+
+    roots = {a.id: root(a) for a in articles}
+    originals = [a for a in articles if roots[a.id].id == a.id]
+    position = {a.id: k for k, a in enumerate(originals)}
+    copies: dict[int, list[Article]] = {}
+    for a in articles:
+        if roots[a.id].id != a.id:
+            copies.setdefault(position[roots[a.id].id], []).append(a)
+    return originals, copies
+
+
+def run(
+    articles: list[Article],
+    settings: Settings,
+    weights: tuple[float, ...] | None = None,
+    names: str = "cheap",
+) -> list[Story]:
+    """cluster() with a chosen scorer and name extractor (eval/clustering.py compares them)."""
+    ordered = sorted(articles, key=lambda a: a.id)  # input order must not matter
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if a.id == b.id:
+            raise InputError(a.origin, f"article id {a.id!r} occurs twice")
+    originals, copies = _originals(ordered)
+    if not originals:
+        return []
+    chosen = weights if weights is not None else scorer.WEIGHTS[settings.encoder]
+    prof = profiles.build(originals, settings, names)
+    scan = pairs.scan(prof, settings.time_window_days)
+    stories = []
+    for members, prob in linkage.group(prof, scan, chosen, settings.cluster_threshold):
+        index = np.asarray(members)
+        meaning = prof.meaning[index] @ prof.meaning[index].T
+        stories.append(explain.build_story(prof, originals, members, copies, prob, meaning))
+    stories.sort(key=lambda s: (-len(s.articles), s.first_seen or "~", s.id))
+    return stories

@@ -1,0 +1,107 @@
+"""What the clusterer knows about each article: words, meaning, names and day.
+
+Every view is built once per run over the whole input, because the weights of words and
+names (IDF) depend on the corpus: "rehab" is common among celebrity news, "Lohan" is not.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from newsfuse.cluster import entities
+from newsfuse.embed.encoder import get_encoder
+from newsfuse.model import Article
+from newsfuse.settings import Settings
+
+TEXT_CHARS = 2000  # title + lead: where reports say which event they are about
+
+
+@dataclass(slots=True)
+class Profiles:
+    ids: list[str]
+    words: sparse.csr_matrix  # TF-IDF rows, L2-normalised
+    meaning: np.ndarray  # sentence embeddings, L2-normalised
+    names: sparse.csr_matrix  # IDF-weighted name sets, L2-normalised
+    name_keys: list[dict[str, str]]  # per article: folded name -> shown form
+    name_idf: dict[str, float]
+    days: np.ndarray  # proleptic ordinal of the publication day, NaN when unknown
+
+
+def day_of(published: str | None) -> float:
+    """The calendar day only: hours would tell apart reports a real stream mixes freely."""
+    if not published:
+        return math.nan
+    try:
+        return float(date.fromisoformat(published[:10]).toordinal())
+    except ValueError:
+        return math.nan
+
+
+def text_of(article: Article) -> str:
+    title = (article.title or "").strip()
+    body = article.text[:TEXT_CHARS]
+    return f"{title}\n{body}" if title and not body.startswith(title) else body
+
+
+def _name_views(
+    texts: list[str], method: str
+) -> tuple[sparse.csr_matrix, list[dict[str, str]], dict[str, float]]:
+    keyed: list[dict[str, str]] = []
+    for found in entities.extract(texts, method):
+        shown: dict[str, str] = {}
+        for name in found:
+            shown.setdefault(entities.fold(name), name)
+        keyed.append(shown)
+    df = Counter(k for names in keyed for k in names)
+    n = max(len(texts), 1)
+    idf = {k: math.log((1 + n) / (1 + c)) + 1.0 for k, c in df.items()}
+    vocab = {k: i for i, k in enumerate(sorted(df))}
+    rows, cols, vals = [], [], []
+    for r, names in enumerate(keyed):
+        for k in names:
+            rows.append(r)
+            cols.append(vocab[k])
+            vals.append(idf[k])
+    matrix = sparse.csr_matrix(
+        (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(len(texts), len(vocab))
+    )
+    return normalize(matrix), keyed, idf
+
+
+def _word_view(texts: list[str]) -> sparse.csr_matrix:
+    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32)
+    try:
+        return vectorizer.fit_transform(texts).tocsr()
+    except ValueError:  # only stop words or no words at all
+        return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
+
+
+def _meaning_view(texts: list[str], settings: Settings) -> np.ndarray:
+    vectors = get_encoder(settings.encoder, settings.cache_dir).encode(texts)
+    if settings.encoder == "model2vec" and len(texts) > 1:
+        # Static embeddings share one large common direction; without it cosines spread out.
+        vectors = vectors - vectors.mean(axis=0, keepdims=True)
+        vectors = normalize(vectors).astype(np.float32)
+    return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def build(articles: list[Article], settings: Settings, names: str = "cheap") -> Profiles:
+    texts = [text_of(a) for a in articles]
+    name_matrix, keyed, idf = _name_views(texts, names)
+    return Profiles(
+        ids=[a.id for a in articles],
+        words=_word_view(texts),
+        meaning=_meaning_view(texts, settings),
+        names=name_matrix,
+        name_keys=keyed,
+        name_idf=idf,
+        days=np.array([day_of(a.published) for a in articles], dtype=np.float64),
+    )

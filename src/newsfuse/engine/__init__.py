@@ -1,0 +1,1 @@
+"""Engines decide where the stages run; the stages themselves never know."""
