@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup demo test lint eval bench clean
+.PHONY: setup demo test lint eval bench clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -27,7 +27,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests eval bench
 	$(BIN)/mypy src
 
-test: $(STAMP)
+# Browser tests drive Debian's chromium (never a browser download of Playwright's own).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: $(STAMP) chromium
 	$(MAKE) lint
 	$(BIN)/python -m pytest -q
 
