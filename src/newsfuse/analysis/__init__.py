@@ -1,0 +1,60 @@
+"""Cross-source analysis of one story: who, what was said, what is agreed, what is disputed, when.
+
+Order matters: provenance comes before facts, because a fact's support is counted in
+independent sources; the story's date comes before the timeline, because undated and misdated
+articles are read against it. Models (MiniLM, spaCy) load once per process; one encoder cache
+is shared by every step so each distinct sentence is embedded once.
+"""
+
+from __future__ import annotations
+
+from newsfuse.model import Analysis, Article, Story
+from newsfuse.settings import Settings
+
+__all__ = ["analyze"]
+
+
+def analyze(story: Story, articles: dict[str, Article], settings: Settings) -> Analysis:
+    """Everything the analysis finds in the story's articles (ids missing from `articles`
+    are skipped)."""
+    from newsfuse.analysis.conflicts import find_conflicts
+    from newsfuse.analysis.entities import extract_entities
+    from newsfuse.analysis.facts import align_facts
+    from newsfuse.analysis.provenance import trace_provenance
+    from newsfuse.analysis.quotes import extract_quotes
+    from newsfuse.analysis.timeline import (
+        build_timeline,
+        date_conflicts,
+        dated_clauses,
+        estimate_story_date,
+        find_anomalies,
+        story_dates,
+    )
+    from newsfuse.analysis.vectors import cached
+    from newsfuse.embed import get_encoder
+
+    members = [articles[aid] for aid in dict.fromkeys(story.articles) if aid in articles]
+    if not members:
+        return Analysis()
+    # MiniLM ignores cache_dir: leave it out so every stage shares one lru_cache entry.
+    name = settings.encoder
+    encoder = cached(
+        get_encoder(name) if name == "minilm" else get_encoder(name, settings.cache_dir)
+    )
+    entities = extract_entities(members)
+    quotes = extract_quotes(members, entities, encoder)
+    provenance = trace_provenance(members)
+    facts = align_facts(members, provenance, encoder)
+    when = estimate_story_date(members, settings.time_window_days)
+    anomalies = find_anomalies(members, when)
+    dated = dated_clauses(members, when, anomalies)
+    return Analysis(
+        entities=entities,
+        quotes=quotes,
+        facts=facts,
+        conflicts=find_conflicts(members, facts, quotes) + date_conflicts(dated, encoder),
+        timeline=build_timeline(dated, encoder),
+        anomalies=anomalies,
+        provenance=provenance,
+        story_dates=story_dates(dated, when, settings.time_window_days),
+    )

@@ -1,0 +1,312 @@
+"""When things happened: the story's date, a timeline of events, and misdated articles.
+
+The story's date is estimated from every date the articles carry (publication dates, datelines,
+full dates in the text): the dates are cut into clusters no wider than the story time window,
+the cluster backed by most articles wins, and its median publication date is the reference.
+One misdated copy therefore cannot move it; when clusters tie, the earlier wins, because copies
+republished later with a fresh date are far more common than reports dated before their own
+events.
+
+Each article's relative dates ("on Wednesday") resolve against its own publication date, unless
+it has none or its date is flagged as wrong; then they resolve against the story's date, and an
+anomaly says so. An article is misdated when its publication date lies more than MISDATED_DAYS
+from the story's date while its text gives no date of its own near that publication date and no
+sign of looking back ("a year after", "last year", "anniversary"): it tells the events as recent,
+so its date, not its content, is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+
+from newsfuse.analysis.dates import (
+    DateExpression,
+    dateline,
+    find_dates,
+    is_future,
+    published_date,
+    resolve,
+)
+from newsfuse.analysis.samefact import is_same_fact
+from newsfuse.analysis.sentences import Sentence, clauses, split_sentences
+from newsfuse.embed import Encoder
+from newsfuse.model import Anomaly, Article, Claim, Conflict, TimelineEvent
+
+MISDATED_DAYS = 60
+_LOOKING_BACK = re.compile(
+    r"\b(?:anniversary|a year (?:ago|after|later|since)|(?:\w+|\d+) (?:years|months) "
+    r"(?:ago|after|later|since)|last year|years? earlier|months? earlier)\b",
+    re.IGNORECASE,
+)
+_TIMELINE_KINDS = frozenset(
+    ("iso", "dmy", "mdy", "weekday", "day_word", "day_part", "days_ago", "month_year")
+) | frozenset(("rel_month", "rel_year", "in_month"))
+_REPORTING = re.compile(r"\b(?:reported|said|says|announced|told|stated|added)\b")
+
+
+@dataclass(slots=True)
+class StoryDate:
+    reference: date | None  # the story's date: relative dates of undated articles use it
+    evidence: str
+    published: dict[str, date] = field(default_factory=dict)  # article -> its own date
+
+
+def _own_date(article: Article) -> date | None:
+    found = published_date(article)
+    if found is None:
+        line = dateline(article)
+        found = line[1] if line else None
+    return found
+
+
+def _text_dates(article: Article) -> list[date]:
+    """Full dates written in the text (not the dateline): evidence of when the events were."""
+    line = dateline(article)
+    skip = line[0].start if line else -1
+    found = []
+    for expr in find_dates(article.text):
+        if expr.start != skip and expr.absolute and expr.precision == "day":
+            value = resolve(expr, None)
+            if value:
+                found.append(date.fromisoformat(value))
+    return found
+
+
+def estimate_story_date(articles: list[Article], window_days: int = 7) -> StoryDate:
+    published = {a.id: d for a in articles if (d := _own_date(a)) is not None}
+    votes = sorted(
+        [(d, a, True) for a, d in published.items()]
+        + [(d, a.id, False) for a in articles for d in _text_dates(a)]
+    )
+    if not votes:
+        return StoryDate(None, "no article carries a date", published)
+    clusters: list[list[tuple[date, str, bool]]] = [[votes[0]]]
+    for vote in votes[1:]:
+        if (vote[0] - clusters[-1][0][0]).days <= window_days:
+            clusters[-1].append(vote)
+        else:
+            clusters.append([vote])
+    support = [len({a for _, a, _ in c}) for c in clusters]
+    best = max(range(len(clusters)), key=lambda i: (support[i], -i))
+    chosen = clusters[best]
+    pubs = sorted(d for d, _, own in chosen if own) or sorted(d for d, _, _ in chosen)
+    reference = pubs[(len(pubs) - 1) // 2]
+    backers = sorted({a for _, a, _ in chosen})
+    evidence = f"{reference.isoformat()}, from the dates of {', '.join(backers)}"
+    outside = sorted({a for i, c in enumerate(clusters) if i != best for _, a, _ in c})
+    if outside:
+        tie = sum(1 for s in support if s == support[best]) > 1
+        evidence += f"; {', '.join(outside)} dated apart" + (
+            ", equally supported: the earlier date wins" if tie else ""
+        )
+    return StoryDate(reference, evidence, published)
+
+
+def find_anomalies(articles: list[Article], story: StoryDate) -> list[Anomaly]:
+    """Misdated and predated articles, and undated ones whose dates were inferred."""
+    anomalies: list[Anomaly] = []
+    ref = story.reference
+    for article in articles:
+        own = story.published.get(article.id)
+        expressions = [e for e in find_dates(article.text) if not e.absolute]
+        shown = ", ".join(sorted({f"'{e.text}'" for e in expressions})[:4])
+        if own is None:
+            if ref is not None:
+                detail = (
+                    f"no publication date; relative dates resolved against the story's date {ref}"
+                )
+                anomalies.append(
+                    Anomaly("undated", article.id, detail + (f" ({shown})" if shown else ""))
+                )
+            continue
+        if ref is None or abs((own - ref).days) <= MISDATED_DAYS:
+            continue
+        near = [d for d in _text_dates(article) if abs((d - own).days) <= MISDATED_DAYS]
+        if near or _LOOKING_BACK.search(article.text):
+            continue  # a later article that says when the events were: not misdated
+        gap = (own - ref).days
+        told = f"tells the events as recent ({shown})" if shown else "gives no date for them"
+        anomalies.append(
+            Anomaly(
+                "misdated" if gap > 0 else "predated",
+                article.id,
+                f"published {own}, {abs(gap)} days {'after' if gap > 0 else 'before'} the "
+                f"story's date ({story.evidence}); its text {told} and dates nothing near "
+                f"{own}, so its date is likely wrong; its relative dates are read against {ref}",
+            )
+        )
+    return anomalies
+
+
+@dataclass(slots=True)
+class DatedClause:
+    """One date expression with the clause that says what happened then."""
+
+    article: str
+    date: str
+    text: str
+    expression: DateExpression
+    clause: Sentence
+    reliable: bool  # resolved against the article's own date, or absolute
+    sentence_start: int = 0
+    sentence_text: str = ""
+
+
+def _event_text(sentence: Sentence, clause: Sentence) -> str:
+    """The clause, or the whole sentence when the clause only says who reported it."""
+    if len(clause.text.split()) < 6 or (
+        _REPORTING.search(clause.text)
+        and len(clauses(sentence)) > 1
+        and clause.start > sentence.start
+    ):
+        return sentence.text
+    return clause.text
+
+
+def dated_clauses(
+    articles: list[Article], story: StoryDate, anomalies: list[Anomaly]
+) -> list[DatedClause]:
+    wrong = {a.article for a in anomalies if a.kind in ("misdated", "predated")}
+    found: list[DatedClause] = []
+    for article in articles:
+        own = story.published.get(article.id)
+        reliable = own is not None and article.id not in wrong
+        ref = own if reliable else story.reference
+        line = dateline(article)
+        for sentence in split_sentences(article):
+            if not sentence.is_claim:
+                continue
+            parts = clauses(sentence)
+            for expr in find_dates(article.text, sentence.start, sentence.end):
+                if expr.kind not in _TIMELINE_KINDS or (line and expr.start == line[0].start):
+                    continue
+                clause = next((c for c in parts if c.start <= expr.start < c.end), sentence)
+                value = resolve(expr, ref, is_future(clause.text))
+                if value:
+                    text = _event_text(sentence, clause)
+                    found.append(
+                        DatedClause(
+                            article.id,
+                            value,
+                            text,
+                            expr,
+                            clause,
+                            reliable or expr.absolute,
+                            sentence.start,
+                            sentence.text,
+                        )
+                    )
+    return found
+
+
+def story_dates(events: list[DatedClause], story: StoryDate, window_days: int = 7) -> list[str]:
+    """Day-precision dates of events within the story window: when the story happened."""
+    ref = story.reference
+    if ref is None:
+        return sorted({e.date for e in events if len(e.date) == 10})
+    low, high = ref - timedelta(days=window_days), ref + timedelta(days=1)
+    inside = {
+        e.date for e in events if len(e.date) == 10 and low <= date.fromisoformat(e.date) <= high
+    }
+    return sorted(inside) or [ref.isoformat()]
+
+
+SAME_DAY_COSINE = 0.7  # two clauses dated the same day this close tell one event
+
+
+def _pair_score(encoder: Encoder, items: list[DatedClause]) -> np.ndarray:
+    """Cosine of every pair of clause texts."""
+    vectors = encoder.encode([d.clause.text for d in items])
+    return np.asarray(vectors @ vectors.T)
+
+
+def _same_event(a: DatedClause, b: DatedClause, cosine: float, encoder: str) -> bool:
+    if a.clause.text == b.clause.text:
+        return True
+    return cosine >= SAME_DAY_COSINE or is_same_fact(a.clause.text, b.clause.text, cosine, encoder)
+
+
+def build_timeline(dated: list[DatedClause], encoder: Encoder) -> list[TimelineEvent]:
+    """Events by date; what several articles date to the same day in like words merges."""
+    by_date: dict[str, list[DatedClause]] = defaultdict(list)
+    for d in dated:
+        by_date[d.date].append(d)
+    events: list[TimelineEvent] = []
+    for day in sorted(by_date):
+        items = by_date[day]
+        cos = _pair_score(encoder, items)
+        groups: list[list[int]] = []
+        for i in range(len(items)):
+            home = next(
+                (
+                    g
+                    for g in groups
+                    if all(_same_event(items[i], items[j], cos[i, j], encoder.name) for j in g)
+                ),
+                None,
+            )
+            if home is None:
+                groups.append([i])
+            else:
+                home.append(i)
+        for group in groups:
+            first = items[group[0]]
+            events.append(
+                TimelineEvent(
+                    date=day,
+                    text=first.text,
+                    articles=list(dict.fromkeys(items[i].article for i in group)),
+                    expression=first.expression.text,
+                )
+            )
+    events.sort(key=lambda e: (e.date, -len(e.articles)))
+    return events
+
+
+def date_conflicts(dated: list[DatedClause], encoder: Encoder) -> list[Conflict]:
+    """One event given different days by sources whose dates can be trusted.
+
+    Skipped: dates inside quotations (a quote's "this morning" belongs to whoever said it,
+    not to the article's date) and pairs of the same relative words ("on Saturday" twice),
+    which differ only because the articles were published on different days.
+    """
+    items = [d for d in dated if d.reliable and len(d.date) == 10 and not _quoted(d)]
+    if len(items) < 2:
+        return []
+    cos = _pair_score(encoder, items)
+    conflicts: list[Conflict] = []
+    seen: set[tuple[str, str]] = set()
+    for i, a in enumerate(items):
+        for j in range(i + 1, len(items)):
+            b = items[j]
+            if a.article == b.article or a.date == b.date or (a.article, b.article) in seen:
+                continue
+            same_words = a.expression.text.lower() == b.expression.text.lower()
+            if same_words and not a.expression.absolute:
+                continue
+            if is_same_fact(a.clause.text, b.clause.text, float(cos[i, j]), encoder.name):
+                seen.add((a.article, b.article))
+                claims = [
+                    Claim(
+                        d.expression.text,
+                        d.article,
+                        d.clause.text,
+                        d.expression.start,
+                        d.expression.end,
+                        d.date,
+                    )
+                    for d in (a, b)
+                ]
+                conflicts.append(Conflict("date", f"date of: {a.clause.text[:80]}", claims))
+    return conflicts
+
+
+def _quoted(d: DatedClause) -> bool:
+    """Whether the expression sits inside quotation marks in its sentence."""
+    before = d.sentence_text[: d.expression.start - d.sentence_start]
+    return (before.count("“") > before.count("”")) or before.count('"') % 2 == 1

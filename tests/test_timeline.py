@@ -1,0 +1,146 @@
+"""Dates: expression resolution, the story's date, misdated articles, timeline merging."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from newsfuse.analysis.dates import find_dates, is_future, resolve
+from newsfuse.analysis.timeline import (
+    build_timeline,
+    dated_clauses,
+    estimate_story_date,
+    find_anomalies,
+    story_dates,
+)
+from newsfuse.model import Article
+
+THURSDAY = date(2024, 3, 14)
+
+
+def _resolve(text: str, ref: date = THURSDAY) -> str | None:
+    (expr,) = find_dates(text)
+    return resolve(expr, ref, is_future(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The minister resigned on Tuesday.", "2024-03-12"),
+        ("The minister resigned on Thursday.", "2024-03-14"),  # the reference day itself
+        ("The minister resigned on Friday.", "2024-03-08"),  # past tense: the Friday before
+        ("The minister will resign on Friday.", "2024-03-15"),  # future tense: the next one
+        ("The court is expected to rule on Monday.", "2024-03-18"),
+        ("The vote took place last Thursday.", "2024-03-07"),
+        ("The vote takes place next Thursday.", "2024-03-21"),
+        ("Parliament met this Thursday.", "2024-03-14"),
+        ("The strike began yesterday.", "2024-03-13"),
+        ("Talks resume tomorrow.", "2024-03-15"),
+        ("The ship sank three days ago.", "2024-03-11"),
+        ("Prices rose last month.", "2024-02"),
+        ("Two launches failed earlier this year.", "2024"),
+        ("The dam was finished on 9 March.", "2024-03-09"),
+        ("The dam opened on December 30.", "2023-12-30"),  # the nearest year
+        ("It was signed on 14 Sept 2023.", "2023-09-14"),
+        ("The report is dated Monday, June 17, 2024.", "2024-06-17"),
+    ],
+)
+def test_expressions_resolve_against_the_reference(text: str, expected: str) -> None:
+    assert _resolve(text) == expected
+
+
+def test_vague_and_unanchored_expressions_do_not_resolve() -> None:
+    (vague,) = find_dates("In recent months the river rose twice.")
+    assert vague.precision is None and resolve(vague, THURSDAY) is None
+    (weekday,) = find_dates("The minister resigned on Tuesday.")
+    assert resolve(weekday, None) is None
+    assert find_dates("North Korea may have millions of shells.") == []
+
+
+def _article(aid: str, text: str, published: str | None) -> Article:
+    return Article(id=aid, origin=aid, source=aid, text=text, published=published)
+
+
+REPORT = (
+    "The Lenna flood barrier failed on Tuesday, officials said. "
+    "Engineers inspected the gates on Wednesday and found a jammed hinge. "
+    "In recent weeks the river had risen twice above its warning level."
+)
+
+
+def test_one_misdated_copy_neither_moves_the_story_date_nor_escapes_notice() -> None:
+    articles = [
+        _article("a", REPORT, "2024-03-14"),
+        _article("b", "Marwick flooded on Tuesday after the barrier broke.", "2024-03-15"),
+        _article("copy", REPORT, "2024-11-02"),  # republished months later, text unchanged
+        _article("undated", "The barrier failed on Tuesday, the council said.", None),
+    ]
+    story = estimate_story_date(articles)
+    assert story.reference == date(2024, 3, 14)
+    anomalies = {a.article: a for a in find_anomalies(articles, story)}
+    assert anomalies["copy"].kind == "misdated"
+    assert "2024-11-02" in anomalies["copy"].detail and "recent" in anomalies["copy"].detail
+    assert anomalies["undated"].kind == "undated"
+    assert set(anomalies) == {"copy", "undated"}
+    # The misdated and the undated article are read against the story's date.
+    dated = dated_clauses(articles, story, list(anomalies.values()))
+    tuesdays = {d.article for d in dated if d.date == "2024-03-12"}
+    assert tuesdays == {"a", "b", "copy", "undated"}
+    assert story_dates(dated, story) == ["2024-03-12", "2024-03-13"]
+
+
+def test_two_equally_supported_dates_resolve_to_the_earlier() -> None:
+    articles = [
+        _article("early", REPORT, "2024-03-14"),
+        _article("late", REPORT.replace("Tuesday", "Monday"), "2024-12-01"),
+    ]
+    story = estimate_story_date(articles)
+    assert story.reference == date(2024, 3, 14)
+    (anomaly,) = find_anomalies(articles, story)
+    assert (anomaly.article, anomaly.kind) == ("late", "misdated")
+
+
+def test_a_later_article_that_dates_the_events_is_not_misdated() -> None:
+    articles = [
+        _article("a", REPORT, "2024-03-14"),
+        _article("b", REPORT, "2024-03-15"),
+        _article(
+            "review",
+            "A year after the flood of 12 March 2024, the Lenna barrier reopened on "
+            "Friday, 7 March 2025, with new gates.",
+            "2025-03-08",
+        ),
+    ]
+    story = estimate_story_date(articles)
+    assert find_anomalies(articles, story) == []
+
+
+def test_a_dateline_stands_in_for_a_missing_publication_date() -> None:
+    articles = [_article("a", "14 March 2024\n\nThe Lenna barrier failed on Tuesday night.", None)]
+    story = estimate_story_date(articles)
+    assert story.reference == date(2024, 3, 14)
+    assert find_anomalies(articles, story) == []
+    (clause,) = dated_clauses(articles, story, [])
+    assert clause.date == "2024-03-12" and clause.reliable
+
+
+@pytest.mark.slow
+def test_events_reported_in_other_words_merge_in_the_timeline() -> None:
+    from newsfuse.embed import get_encoder
+
+    articles = [
+        _article("a", "The Lenna flood barrier collapsed on Tuesday near Marwick.", "2024-03-14"),
+        _article(
+            "b", "On Tuesday the flood barrier on the Lenna broke down at Marwick.", "2024-03-14"
+        ),
+        _article("c", "The council approved a new budget for schools on Tuesday.", "2024-03-14"),
+    ]
+    story = estimate_story_date(articles)
+    events = build_timeline(dated_clauses(articles, story, []), get_encoder("minilm"))
+    assert [e.date for e in events] == ["2024-03-12", "2024-03-12"]
+    merged = next(e for e in events if len(e.articles) == 2)
+    assert sorted(merged.articles) == ["a", "b"]
+    assert merged.expression is not None and "Tuesday" in merged.expression
+    other = next(e for e in events if e is not merged)
+    assert other.articles == ["c"]
