@@ -185,3 +185,26 @@ def test_settings_come_from_environment(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("NEWSFUSE_SUMMARY_SENTENCES", "many")
     with pytest.raises(newsfuse.errors.SettingsError):
         Settings.from_env()
+
+
+def test_boolean_settings_parse_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSFUSE_ANALYSIS", "false")
+    assert Settings.from_env().analysis is False
+    monkeypatch.setenv("NEWSFUSE_ANALYSIS", "maybe")
+    with pytest.raises(newsfuse.errors.SettingsError):
+        Settings.from_env()
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present")
+def test_seed_analysis_is_stored_and_reported(tmp_path: Path) -> None:
+    newsfuse.run([SEEDS], db=tmp_path / "nf.db", out=tmp_path)
+    report = json.loads((tmp_path / "report.json").read_text())
+    [story] = report["stories"]
+    for key in ("entities", "quotes", "facts", "conflicts", "timeline", "anomalies", "provenance"):
+        assert key in story
+    names = [e["name"] for e in story["entities"]]
+    assert sum("Putin" in n for n in names) == 1 and sum("Kim Jong" in n for n in names) == 1
+    assert any(c["kind"] == "duration" and len(c["claims"]) >= 2 for c in story["conflicts"])
+    assert any(a["kind"] == "misdated" for a in story["anomalies"])
+    stored, _ = newsfuse.story(tmp_path / "nf.db", story["id"])
+    assert stored.analysis is not None and stored.analysis.conflicts

@@ -7,7 +7,7 @@ field losslessly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
@@ -207,3 +207,41 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     stats: list[StageStat] = field(default_factory=list)
     new_articles: int = 0  # articles this run added to the database
+
+
+def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
+    return asdict(analysis)
+
+
+def analysis_from_dict(data: dict[str, Any]) -> Analysis:
+    """Inverse of analysis_to_dict; unknown keys are ignored so older rows still load."""
+
+    def many(cls: type, rows: list[dict[str, Any]] | None) -> list[Any]:
+        names = {f.name for f in fields(cls)}
+        return [cls(**{k: v for k, v in row.items() if k in names}) for row in rows or []]
+
+    quotes = []
+    for row in data.get("quotes") or []:
+        quote = Quote(speaker=row.get("speaker"), text=row.get("text", ""))
+        quote.variants = many(QuoteVariant, row.get("variants"))
+        quotes.append(quote)
+    facts = []
+    for row in data.get("facts") or []:
+        fact = many(Fact, [{k: v for k, v in row.items() if k != "spans"}])[0]
+        fact.spans = many(Span, row.get("spans"))
+        facts.append(fact)
+    conflicts = []
+    for row in data.get("conflicts") or []:
+        conflict = Conflict(kind=row.get("kind", ""), topic=row.get("topic", ""))
+        conflict.claims = many(Claim, row.get("claims"))
+        conflicts.append(conflict)
+    return Analysis(
+        entities=many(Entity, data.get("entities")),
+        quotes=quotes,
+        facts=facts,
+        conflicts=conflicts,
+        timeline=many(TimelineEvent, data.get("timeline")),
+        anomalies=many(Anomaly, data.get("anomalies")),
+        provenance=many(ProvenanceLink, data.get("provenance")),
+        story_dates=list(data.get("story_dates") or []),
+    )

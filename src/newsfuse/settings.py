@@ -17,6 +17,18 @@ def _default_cache() -> str:
     return str(Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "newsfuse")
 
 
+def _coerce(raw: object, kind: type) -> object:
+    """Environment values are strings: "false" must mean False, not a truthy string."""
+    if kind is bool and isinstance(raw, str):
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(raw)
+    return kind(raw)
+
+
 @dataclass(slots=True)
 class Settings:
     max_article_bytes: int = 5_000_000  # larger inputs are refused, not truncated
@@ -29,6 +41,7 @@ class Settings:
     time_window_days: int = 7  # articles further apart rarely tell one story
     encoder: str = "minilm"  # "minilm" (quality) or "model2vec" (speed)
     summary_sentences: int = 5
+    analysis: bool = True  # entities, quotes, facts, conflicts, timeline, provenance
     cache_dir: str = _default_cache()
 
     @classmethod
@@ -46,7 +59,7 @@ class Settings:
                 raise SettingsError(f"unknown setting {name!r}")
             current = getattr(settings, name)
             try:
-                value = type(current)(raw)
+                value = _coerce(raw, type(current))
             except (TypeError, ValueError) as e:
                 raise SettingsError(
                     f"setting {name}={raw!r}: expected {type(current).__name__}"

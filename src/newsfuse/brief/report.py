@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
-from newsfuse.model import Article, Report, Story
+from newsfuse.model import Article, Report, Story, analysis_to_dict
 
 VERSION = 1
 
@@ -46,6 +46,13 @@ def story_sources(story: Story, articles: Mapping[str, Article]) -> list[str]:
 
 
 def story_to_dict(story: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
+    data = _story_core(story, articles)
+    if story.analysis is not None:  # entities, quotes, facts, conflicts, timeline, ...
+        data.update(_json_safe(analysis_to_dict(story.analysis)))
+    return data
+
+
+def _story_core(story: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
     return {
         "id": story.id,
         "title": story.title,

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from newsfuse.analysis import analyze
 from newsfuse.brief import summarize
 from newsfuse.clean import clean
 from newsfuse.cluster import cluster
@@ -107,6 +108,14 @@ class LocalEngine:
                 self.progress.advance("brief")
             stat.items_out = len(stories)
 
+    def analyze(self, stories: list[Story], articles: list[Article]) -> None:
+        by_id = {a.id: a for a in articles}
+        with self._stage("analyze", len(stories), total=len(stories)) as stat:
+            for story in stories:
+                story.analysis = analyze(story, by_id, self.settings)
+                self.progress.advance("analyze")
+            stat.items_out = len(stories)
+
     def run(self, paths: Iterable[str | Path]) -> Report:
         problems: list[Problem] = []
         run_id = self.store.start_run([str(p) for p in paths], _settings_dict(self.settings))
@@ -116,6 +125,8 @@ class LocalEngine:
             articles = self.store.articles()
             self.deduplicate(articles)
             stories = self.cluster(articles)
+            if self.settings.analysis:
+                self.analyze(stories, articles)
             self.brief(stories, articles)
             self.store.replace_stories(stories)
         self.store.add_problems(run_id, problems)

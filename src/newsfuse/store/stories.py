@@ -6,18 +6,20 @@ story is never visible without its members, nor a new set of stories mixed with 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from newsfuse.errors import StoreError
-from newsfuse.model import Story
+from newsfuse.model import Story, analysis_from_dict, analysis_to_dict
 from newsfuse.store.connection import execute_in
 from newsfuse.store.rows import (
     MEMBER_COLUMNS,
     STORY_COLUMNS,
     SUMMARY_COLUMNS,
+    dumps,
     member_rows,
     story_from_rows,
     story_row,
@@ -88,7 +90,14 @@ def write(
             f"INSERT INTO story_summary ({', '.join(SUMMARY_COLUMNS)}) VALUES (?, ?, ?, ?)",
             summary,
         )
-        if story.id in before and before[story.id] != set(story.articles):
+        if story.analysis is not None:
+            conn.execute(
+                "INSERT INTO story_analysis (story_id, data, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (story_id) DO UPDATE SET data = excluded.data, "
+                "updated_at = excluded.updated_at",
+                (story.id, dumps(analysis_to_dict(story.analysis)), now),
+            )
+        elif story.id in before and before[story.id] != set(story.articles):
             conn.execute("DELETE FROM story_analysis WHERE story_id = ?", (story.id,))
 
 
@@ -120,4 +129,14 @@ def read(conn: sqlite3.Connection, tail: str = "", params: Sequence[Any] = ()) -
         params,
     ):
         summaries[row["story_id"]].append(row)
-    return [story_from_rows(row, members[row["id"]], summaries[row["id"]]) for row in rows]
+    analyses = {
+        row[0]: row[1]
+        for row in conn.execute(
+            f"SELECT story_id, data FROM story_analysis WHERE story_id IN ({chosen})", params
+        )
+    }
+    found = [story_from_rows(row, members[row["id"]], summaries[row["id"]]) for row in rows]
+    for story in found:
+        if story.id in analyses:
+            story.analysis = analysis_from_dict(json.loads(analyses[story.id]))
+    return found
