@@ -9,7 +9,6 @@ with datasketch's MinHashLSH as a reference. Uses the fast encoder (model2vec) a
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import resource
 import sys
@@ -22,11 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write_corpus
 
-from newsfuse.clean import clean
 from newsfuse.cluster import cluster
 from newsfuse.dedup import find_duplicates
 from newsfuse.dedup.fingerprint import words
-from newsfuse.errors import InputError
+from newsfuse.engine.pool import clean_all
 from newsfuse.ingest import read_paths
 from newsfuse.model import Article, Problem
 from newsfuse.settings import Settings
@@ -67,9 +65,9 @@ def main() -> None:
         problems: list[Problem] = []
         started = time.perf_counter()
         articles: list[Article] = []
-        for raw in read_paths(paths, settings, problems):
-            with contextlib.suppress(InputError):
-                articles.append(clean(raw, settings))
+        for item in clean_all(read_paths(paths, settings, problems), settings):
+            if isinstance(item, Article):
+                articles.append(item)
         t_clean = time.perf_counter() - started
         rows.append({"stage": "read+clean", "seconds": t_clean, "rss_mb": peak_rss_mb()})
 

@@ -41,6 +41,7 @@ class Settings:
     time_window_days: int = 7  # articles further apart rarely tell one story
     encoder: str = "minilm"  # "minilm" (quality) or "model2vec" (speed)
     summary_sentences: int = 5
+    workers: int = 0  # processes for cleaning large inputs; 0 = one per core
     analysis: bool = True  # entities, quotes, facts, conflicts, timeline, provenance
     cache_dir: str = _default_cache()
 
@@ -69,6 +70,8 @@ class Settings:
         return settings
 
     def validate(self) -> None:
+        if self.workers < 0:
+            raise SettingsError("setting workers must be 0 (one per core) or more")
         for name in ("max_article_bytes", "max_decompressed_bytes", "max_files"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"setting {name} must be positive")

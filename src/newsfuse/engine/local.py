@@ -14,11 +14,10 @@ from pathlib import Path
 
 from newsfuse.analysis import analyze
 from newsfuse.brief import summarize
-from newsfuse.clean import clean
 from newsfuse.cluster import cluster
 from newsfuse.dedup import find_duplicates
+from newsfuse.engine.pool import clean_all
 from newsfuse.engine.progress import NullProgress, Progress
-from newsfuse.errors import InputError
 from newsfuse.ingest import read_paths
 from newsfuse.model import Article, Problem, Report, StageStat, Story
 from newsfuse.settings import Settings
@@ -51,15 +50,15 @@ class LocalEngine:
         read_stat = StageStat(stage="read")
         with self._stage("clean", 0) as stat:
             started = time.perf_counter()
-            for raw in read_paths(paths, self.settings, problems):
+            raws = read_paths(paths, self.settings, problems)
+            for item in clean_all(raws, self.settings, self.settings.workers):
                 read_stat.items_out += 1
                 stat.items_in += 1
                 self.progress.advance("clean")
-                try:
-                    article = clean(raw, self.settings)
-                except InputError as e:
-                    problems.append(Problem(e.where, e.message, stage="clean"))
+                if isinstance(item, Problem):
+                    problems.append(item)
                     continue
+                article = item
                 if article.id in seen:
                     problems.append(
                         Problem(
