@@ -10,6 +10,8 @@ not (linkage.py). Copies found by dedup skip all of this and join their original
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from newsfuse.cluster import explain, linkage, pairs, profiles, scorer
@@ -57,7 +59,7 @@ def run(
 ) -> list[Story]:
     """cluster() with a chosen scorer and name extractor (eval/clustering.py compares them)."""
     ordered = sorted(articles, key=lambda a: a.id)  # input order must not matter
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in itertools.pairwise(ordered):
         if a.id == b.id:
             raise InputError(a.origin, f"article id {a.id!r} occurs twice")
     originals, copies = _originals(ordered)
@@ -69,7 +71,7 @@ def run(
     stories = []
     for members, prob in linkage.group(prof, scan, chosen, settings.cluster_threshold):
         index = np.asarray(members)
-        meaning = prof.meaning[index] @ prof.meaning[index].T
+        meaning = prof.meaning[index] @ prof.meaning[index].T if len(members) > 1 else prob
         stories.append(explain.build_story(prof, originals, members, copies, prob, meaning))
     stories.sort(key=lambda s: (-len(s.articles), s.first_seen or "~", s.id))
     return stories

@@ -12,14 +12,14 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-SCAN_CHARS = 3000  # names that matter for the event appear early; the tail is background
+SCAN_CHARS = 1000  # the names that say which event: the lead names them; the tail is background
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _WORD = rf"[{_UPPER}][\w'’.&-]*"
 _JOINERS = frozenset("of de del della di da du la le van von der den al bin ibn and &".split())
 _JOIN = "(?:" + "|".join(sorted(_JOINERS)) + ")"
 _PHRASE = re.compile(rf"{_WORD}(?:[ \t]+(?:{_JOIN}[ \t]+)?{_WORD})*")
 _LOWER = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]+")
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”'‘’(\[—–-])\s*$")
+_OPENERS = frozenset(".!?:;\"“”'‘’([—–-")  # what a sentence or a quote starts after
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 # Capitalised words that are not names: sentence openers, pronouns, calendar words.
 _NOT_NAMES = frozenset(
@@ -56,11 +56,14 @@ def _names(text: str) -> list[str]:
     lower = set(_LOWER.findall(text))
     found: list[str] = []
     for match in _PHRASE.finditer(text):
-        opens = bool(_SENTENCE_END.search(text[max(0, match.start() - 3) : match.start()]))
+        before = text[max(0, match.start() - 3) : match.start()].rstrip()
+        opens = not before or before[-1] in _OPENERS
         pieces: list[list[str]] = [[]]
         starts = [0]
         for k, word in enumerate(match.group().split()):
-            key = _POSSESSIVE.sub("", word.strip(".-&")).lower().strip(".-&'’")
+            key = word.strip(".-&'’").lower()
+            if key.endswith(("'s", "’s")):
+                key = key[:-2]
             if key in _JOINERS:
                 if pieces[-1]:
                     pieces[-1].append(word)

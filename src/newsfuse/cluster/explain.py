@@ -19,6 +19,7 @@ from newsfuse.model import Article, Membership, Story
 
 SHOWN_NAMES = 4
 TITLE_CHARS = 90
+ALONE = "the only original report of this event"
 
 
 def story_id(article_ids: list[str]) -> str:
@@ -60,6 +61,20 @@ def _shared(p: Profiles, pos: int, members: list[int]) -> list[str]:
     return [mine[k] for k in kept[:SHOWN_NAMES]]
 
 
+def _alone(article: Article) -> Story:
+    """Most stories of a big stream have one report: built without the group arithmetic."""
+    dated = not math.isnan(day_of(article.published))
+    return Story(
+        id=story_id([article.id]),
+        title=headline(article),
+        articles=[article.id],
+        first_seen=article.published if dated else None,
+        last_seen=article.published if dated else None,
+        sources=[article.source] if article.source else [],
+        members=[Membership(article.id, 1.0, [], 0 if dated else None, ALONE)],
+    )
+
+
 def build_story(
     p: Profiles,
     originals: list[Article],
@@ -70,6 +85,8 @@ def build_story(
 ) -> Story:
     """One story from member positions; prob and meaning are the members' pair matrices."""
     m = len(members)
+    if m == 1 and members[0] not in copies:
+        return _alone(originals[members[0]])
     score = prob.sum(axis=1) / (m - 1) if m > 1 else np.ones(1)
     alike = (meaning.sum(axis=1) - np.diag(meaning)) / (m - 1) if m > 1 else np.ones(1)
     everyone = [originals[k] for k in members] + [c for k in members for c in copies.get(k, [])]
@@ -87,21 +104,21 @@ def build_story(
         names = _shared(p, pos, members)
         gap = gap_of(article)
         if m == 1:
-            reason = "the only original report of this event"
+            reason = ALONE
         else:
             parts = [f"similar text {alike[row]:.2f}"]
             if names:
                 parts.append("shares " + ", ".join(names))
             parts.append(_gap_words(gap))
             reason = f"{', '.join(parts)} (score {score[row]:.2f})"
-        memberships.append(
-            Membership(article.id, round(float(score[row]), 4), names, gap, reason)
-        )
+        memberships.append(Membership(article.id, round(float(score[row]), 4), names, gap, reason))
         for copy in copies.get(pos, []):
             share = copy.duplicate_score if copy.duplicate_score is not None else 1.0
             kind = "exact copy" if share >= 0.999 else f"near-copy ({share:.2f})"
             memberships.append(
-                Membership(copy.id, round(float(share), 4), names, gap_of(copy), f"{kind} of {article.id}")
+                Membership(
+                    copy.id, round(float(share), 4), names, gap_of(copy), f"{kind} of {article.id}"
+                )
             )
     central = min(range(m), key=lambda r: (-round(float(score[r]), 6), originals[members[r]].id))
     ordered = sorted(everyone, key=lambda a: _date_key(a, day[a.id]))

@@ -11,6 +11,7 @@ differs (shared-neighbour similarity).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ NEIGHBOURS = 10  # neighbours per article in the shared-neighbour similarity
 CANDIDATES = 24  # per article and view, in large inputs
 MIN_WORDS = 0.05  # TF-IDF cosine below which two articles never join directly
 BLOCK = 256
+CELLS = 1_500_000  # pairs per dense block: ~6 MB per similarity matrix
 KINDS = ("words", "meaning", "names")
 
 
@@ -75,6 +77,18 @@ def _columns(p: Profiles, rows: np.ndarray, by_day: np.ndarray, window: float) -
     return np.sort(np.concatenate([by_day[lo:hi], by_day[dated:]]))
 
 
+def _blocks(
+    p: Profiles, by_day: np.ndarray, window: float
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Rows to compare and the columns they need, small enough to hold a few dense copies."""
+    for start in range(0, len(by_day), BLOCK):
+        rows = by_day[start : start + BLOCK]
+        cols = _columns(p, rows, by_day, window)
+        step = max(1, CELLS // max(len(cols), 1))
+        for sub in range(0, len(rows), step):
+            yield rows[sub : sub + step], cols
+
+
 def scan(p: Profiles, window_days: float) -> Scan:
     n = len(p.ids)
     exact = n <= EXACT_LIMIT
@@ -84,9 +98,7 @@ def scan(p: Profiles, window_days: float) -> Scan:
     pair_j: list[np.ndarray] = []
     pair_sims: dict[str, list[np.ndarray]] = {k: [] for k in KINDS}
     near: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {k: [] for k in KINDS}
-    for start in range(0, n, BLOCK):
-        rows = by_day[start : start + BLOCK]
-        cols = _columns(p, rows, by_day, window)
+    for rows, cols in _blocks(p, by_day, window):
         sims = block_sims(p, rows, cols)
         valid = cols[None, :] != rows[:, None]
         if not exact:
