@@ -34,6 +34,7 @@ class Settings:
     max_article_bytes: int = 5_000_000  # larger inputs are refused, not truncated
     max_decompressed_bytes: int = 1_000_000_000  # a gzip bomb stops here, not at full size
     max_files: int = 1_000_000
+    max_html_depth: int = 200  # deeper pages are refused: libxml2 drops text past 255 levels
     html_timeout_s: float = 20.0  # per page, for trafilatura
     near_duplicate_threshold: float = 0.8  # estimated Jaccard of 5-word shingles
     minhash_permutations: int = 128
@@ -75,6 +76,10 @@ class Settings:
         for name in ("max_article_bytes", "max_decompressed_bytes", "max_files"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"setting {name} must be positive")
+        if not 1 <= self.max_html_depth <= 250:
+            raise SettingsError(
+                "setting max_html_depth must be between 1 and 250 (libxml2 stops at 255)"
+            )
         if not 0.0 < self.near_duplicate_threshold <= 1.0:
             raise SettingsError("near_duplicate_threshold must be in (0, 1]")
         if self.encoder not in ("minilm", "model2vec"):

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from newsfuse.clean.clutter import clutter_mask, is_teaser
 from newsfuse.clean.dates import parse_date, url_date
+from newsfuse.clean.depth import check_depth
 from newsfuse.clean.head import split_head
 from newsfuse.clean.html import extract_html
 from newsfuse.clean.language import detect_language
@@ -106,6 +107,7 @@ def _source(raw: RawDoc, found: _Found) -> str:
 def _from_html(raw: RawDoc, settings: Settings, found: _Found) -> _Body | None:
     html = raw.html or ""
     _check_size(html, settings, raw.origin)
+    check_depth(html, settings.max_html_depth, raw.origin)
     page = extract_html(html, raw.url, settings.html_timeout_s, raw.origin)
     if not page or not (page.get("text") or "").strip():
         return None
