@@ -12,11 +12,11 @@ from newsfuse.settings import Settings
 from newsfuse.store import Store
 
 DEFAULT_DB = "newsfuse.db"
-FORMATS = ("md", "html", "json")
+FORMATS = ("md", "html", "json", "parquet")
 
 
 def run(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | Path],  # files, folders, or http(s) URLs of feeds
     *,
     db: str | Path = ":memory:",
     out: str | Path | None = None,
@@ -30,14 +30,23 @@ def run(
     twice changes nothing.
     """
     settings = settings or Settings.from_env()
-    paths = [Path(p) for p in paths]
+    paths = [p if _is_url(p) else Path(p) for p in paths]
     with Store(db) as store:
         report = LocalEngine(store, settings, progress).run(paths)
     if out is not None:
         from newsfuse.brief import write_report
 
-        write_report(report, Path(out), formats)
+        write_report(report, Path(out), [f for f in formats if f != "parquet"])
+        if "parquet" in formats:  # articles.parquet, stories.parquet for analysts
+            from newsfuse.export import write_parquet
+
+            write_parquet(report, Path(out))
     return report
+
+
+def _is_url(path: str | Path) -> bool:
+    """A feed URL stays a string: Path() would fold its "//"."""
+    return isinstance(path, str) and path.lower().startswith(("http://", "https://"))
 
 
 def stories(

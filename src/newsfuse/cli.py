@@ -90,24 +90,36 @@ def _print_summary(report: Report) -> None:
 
 @app.command()
 def run(
-    inputs: Annotated[list[Path], typer.Argument(help="Files or folders of articles.")],
+    inputs: Annotated[
+        list[str], typer.Argument(help="Files or folders of articles, or feed URLs.")
+    ],
     db: DbOption = Path(api.DEFAULT_DB),
     out: Annotated[Path, typer.Option(help="Folder for the report files.")] = Path("out"),
     format: Annotated[
-        str, typer.Option("--format", help="Comma-separated report formats: md,html,json.")
-    ] = "md,html,json",
+        str,
+        typer.Option("--format", help="Comma-separated report formats: md,html,json,parquet."),
+    ] = "md,html,json,parquet",
     strict: Annotated[bool, typer.Option(help="Exit non-zero when any input was skipped.")] = False,
     encoder: Annotated[
         str | None, typer.Option(help="Sentence encoder: minilm (quality) or model2vec (speed).")
+    ] = None,
+    column_map: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            help="CSV/Parquet column names for the article fields, e.g. body=text,headline=title.",
+        ),
     ] = None,
 ) -> None:
     """Read, clean, deduplicate and cluster INPUTS into stories with cited briefs."""
     formats = [f.strip() for f in format.split(",") if f.strip()]
     unknown = sorted(set(formats) - set(api.FORMATS))
     if unknown:
-        raise typer.BadParameter(f"unknown format(s) {', '.join(unknown)}; use md, html, json")
+        raise typer.BadParameter(
+            f"unknown format(s) {', '.join(unknown)}; use {', '.join(api.FORMATS)}"
+        )
     try:
-        settings = Settings.from_env(encoder=encoder)
+        settings = Settings.from_env(encoder=encoder, column_map=column_map)
         with Progress(
             TextColumn("{task.description:<8}"),
             BarColumn(),

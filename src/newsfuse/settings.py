@@ -45,6 +45,10 @@ class Settings:
     workers: int = 0  # processes for cleaning large inputs; 0 = one per core
     analysis: bool = True  # entities, quotes, facts, conflicts, timeline, provenance
     cache_dir: str = _default_cache()
+    # CSV/Parquet column -> RawDoc field, "body=text,headline=title" (the CLI's --map)
+    column_map: str = ""
+    fetch_timeout_s: float = 20.0  # a feed URL must answer and download within this
+    max_feed_bytes: int = 50_000_000  # a feed file or download larger than this is refused
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -86,3 +90,11 @@ class Settings:
             raise SettingsError("encoder must be 'minilm' or 'model2vec'")
         if not 3 <= self.summary_sentences <= 7:
             raise SettingsError("summary_sentences must be between 3 and 7")
+        self._validate_formats()
+
+    def _validate_formats(self) -> None:
+        from newsfuse.ingest.columns import parse_column_map  # ingest imports settings
+
+        parse_column_map(self.column_map)
+        if self.fetch_timeout_s <= 0 or self.max_feed_bytes <= 0:
+            raise SettingsError("fetch_timeout_s and max_feed_bytes must be positive")

@@ -34,6 +34,8 @@ from newsfuse.model import Article, RawDoc
 from newsfuse.settings import Settings
 
 _PAGE_META = ("sitename", "author", "hostname", "description")
+# A date a reader knows only loosely (when a crawler fetched the page): used last.
+FALLBACK_DATE = "published_fallback"
 _Body = tuple[list[str], list[str]]  # kept lines, removed lines
 
 
@@ -71,6 +73,8 @@ def clean(raw: RawDoc, settings: Settings | None = None) -> Article:
         raise InputError(raw.origin, "no article text left once web clutter is removed")
     if found.published is None and found.url:
         found.published = url_date(found.url)
+    if found.published is None and raw.meta.get(FALLBACK_DATE):
+        found.published = parse_date(str(raw.meta[FALLBACK_DATE]))  # e.g. a WARC fetch date
     text = "\n\n".join(lines)
     return Article(
         id=raw.id or hashlib.sha1(text.encode("utf-8")).hexdigest()[:16],
@@ -94,7 +98,8 @@ def _source(raw: RawDoc, found: _Found) -> str:
     """
     source = raw.source or raw.origin
     names = {PurePath(raw.origin).name, PurePath(raw.origin.rsplit(":", 1)[0]).name}
-    if source not in names | {n.removesuffix(".gz") for n in names}:
+    stems = {n.rsplit(".", 1)[0] for n in names if n.endswith((".gz", ".zst", ".zstd", ".bz2"))}
+    if source not in names | stems:
         return source
     if found.url:
         host = urlsplit(found.url).hostname

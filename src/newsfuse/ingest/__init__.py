@@ -1,8 +1,9 @@
 """The read stage: files and folders in, `RawDoc`s out, one `Problem` per unusable input.
 
-Readers are looked up by file suffix in `READERS`, so a new format (WARC, RSS, CSV, Parquet)
-is one function with the `Reader` signature plus one entry there; compression is handled
-below the readers (see `files.open_input`), so every reader gets it for free.
+Readers are looked up by file suffix in `READERS`, so a new format is one function with the
+`Reader` signature plus one entry there; compression (gzip, zstd, bzip2) is handled below the
+readers (see `files.open_input`), so every reader gets it for free. An http(s) URL given as
+an input is read as a feed.
 """
 
 from __future__ import annotations
@@ -12,11 +13,16 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from newsfuse.errors import InputError
+from newsfuse.ingest.arc import read_arc
+from newsfuse.ingest.delimited import read_delimited
+from newsfuse.ingest.feed import URL_FORMAT, read_feed, read_feed_url
 from newsfuse.ingest.files import InputFile
 from newsfuse.ingest.html import read_html
 from newsfuse.ingest.jsonl import read_jsonl
+from newsfuse.ingest.parquet import read_parquet
 from newsfuse.ingest.text import read_text
 from newsfuse.ingest.walk import iter_inputs
+from newsfuse.ingest.warc import read_warc
 from newsfuse.model import Problem, RawDoc
 from newsfuse.settings import Settings
 
@@ -29,6 +35,15 @@ READERS: dict[str, Reader] = {
     ".html": read_html,
     ".htm": read_html,
     ".jsonl": read_jsonl,
+    ".warc": read_warc,
+    ".arc": read_arc,
+    ".rss": read_feed,
+    ".atom": read_feed,
+    ".xml": read_feed,
+    ".csv": read_delimited,
+    ".tsv": read_delimited,
+    ".parquet": read_parquet,
+    URL_FORMAT: read_feed_url,
 }
 
 __all__ = ["READERS", "InputFile", "Reader", "read_paths"]

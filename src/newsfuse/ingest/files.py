@@ -1,13 +1,14 @@
 """Opening one untrusted input file: transparent decompression, size limits, clean errors.
 
 Every failure here becomes an `InputError` naming the file, so a reader never has to know
-whether its bytes came from disk or from a gzip stream, and one bad file cannot stop a batch.
-Limits are enforced while streaming, so a gzip bomb is refused after `limit` bytes instead of
-being expanded in memory.
+whether its bytes came from disk or from a gzip, zstd or bzip2 stream, and one bad file cannot
+stop a batch. Limits are enforced while streaming, so a compression bomb is refused after
+`limit` bytes instead of being expanded in memory.
 """
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
 import os
@@ -19,14 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsfuse.errors import InputError
+from newsfuse.ingest.compression import ZSTD_MAGIC, ZstdError, ZstdReader, is_bzip2
 from newsfuse.settings import Settings
 
 GZIP_MAGIC = b"\x1f\x8b"
+_MAGIC_BYTES = 10  # enough to tell a bzip2 stream from text that starts with "BZh"
 
 # Compression suffixes the walker strips before choosing a reader ("a.jsonl.gz" -> ".jsonl").
 # The stream itself is recognised by its magic bytes, so a gzip file without ".gz" works too.
-# A new codec (.bz2, .zst) adds its suffix here and its magic/opener in `open_input`.
-COMPRESSION_SUFFIXES: frozenset[str] = frozenset({".gz"})
+COMPRESSION_SUFFIXES: frozenset[str] = frozenset({".gz", ".zst", ".zstd", ".bz2"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +55,22 @@ def os_reason(error: OSError) -> str:
 class Stream:
     """A binary stream whose read errors arrive as `InputError`s naming the file."""
 
-    def __init__(self, raw: io.BufferedIOBase, where: str, *, compressed: bool, size: int) -> None:
+    def __init__(
+        self,
+        raw: io.BufferedIOBase,
+        where: str,
+        *,
+        compressed: bool,
+        size: int,
+        codec: str = "gzip",
+        handle: io.BufferedIOBase | None = None,
+    ) -> None:
         self.raw = raw
         self.where = where
         self.compressed = compressed
         self.size = size  # bytes on disk (compressed size for gzip)
+        self.codec = codec  # "gzip", "zstd" or "bzip2": named in messages
+        self._handle = handle  # the file under a zstd reader, which cannot seek back
 
     @contextmanager
     def guard(self) -> Iterator[None]:
@@ -67,14 +80,18 @@ class Stream:
         except EOFError:
             raise InputError(
                 self.where,
-                "truncated gzip data: the file ends before its compressed stream does; "
-                "download or compress it again",
+                f"truncated {self.codec} data: the file ends before its compressed stream "
+                "does; download or compress it again",
             ) from None
-        except (zlib.error, gzip.BadGzipFile) as e:
+        except (zlib.error, gzip.BadGzipFile, ZstdError) as e:
             raise InputError(
-                self.where, f"corrupt gzip data ({lower_first(str(e))}); compress it again"
+                self.where, f"corrupt {self.codec} data ({lower_first(str(e))}); compress it again"
             ) from None
         except OSError as e:
+            if self.compressed and self.codec == "bzip2":  # bz2 reports bad data as OSError
+                raise InputError(
+                    self.where, f"corrupt bzip2 data ({lower_first(str(e))}); compress it again"
+                ) from None
             raise InputError(self.where, f"cannot read file: {os_reason(e)}") from None
 
     def read(self, n: int) -> bytes:
@@ -92,7 +109,11 @@ class Stream:
 
     def rewind(self) -> None:
         with self.guard():
-            self.raw.seek(0)
+            if self._handle is not None:  # zstd: start a fresh decompressor from byte 0
+                self._handle.seek(0)
+                self.raw = io.BufferedReader(ZstdReader(self._handle))
+            else:
+                self.raw.seek(0)
 
 
 def _nonblocking(path: str, flags: int) -> int:
@@ -102,7 +123,7 @@ def _nonblocking(path: str, flags: int) -> int:
 
 @contextmanager
 def open_input(f: InputFile) -> Iterator[Stream]:
-    """Open `f`, decompressing when its first bytes are the gzip magic."""
+    """Open `f`, decompressing when its first bytes are a gzip, zstd or bzip2 magic."""
     try:
         handle = open(f.path, "rb", opener=_nonblocking)  # noqa: SIM115 -- closed below
     except OSError as e:
@@ -112,13 +133,21 @@ def open_input(f: InputFile) -> Iterator[Stream]:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode):
                 raise InputError(f.where, "not a regular file (a pipe, socket or device)")
-            magic = handle.read(len(GZIP_MAGIC))
+            magic = handle.read(_MAGIC_BYTES)
             handle.seek(0)
         except OSError as e:
             raise InputError(f.where, f"cannot read file: {os_reason(e)}") from None
-        if magic == GZIP_MAGIC:
+        if magic.startswith(GZIP_MAGIC):
             with gzip.GzipFile(fileobj=handle, mode="rb") as unzipped:
                 yield Stream(unzipped, f.where, compressed=True, size=info.st_size)
+        elif magic.startswith(ZSTD_MAGIC):
+            reader = io.BufferedReader(ZstdReader(handle))
+            yield Stream(
+                reader, f.where, compressed=True, size=info.st_size, codec="zstd", handle=handle
+            )
+        elif is_bzip2(magic):
+            with bz2.BZ2File(handle, mode="rb") as unzipped:
+                yield Stream(unzipped, f.where, compressed=True, size=info.st_size, codec="bzip2")
         else:
             yield Stream(handle, f.where, compressed=False, size=info.st_size)
 
@@ -143,7 +172,7 @@ def read_document(f: InputFile, settings: Settings) -> bytes:
     if len(data) > limit:
         raise InputError(
             f.where,
-            f"gzip data expands to more than {limit} bytes (max_article_bytes / "
+            f"{stream.codec} data expands to more than {limit} bytes (max_article_bytes / "
             "max_decompressed_bytes); refused without expanding it further",
         )
     if not data:

@@ -61,6 +61,6 @@ def source_name(source: str | None, url: str | None, path: Path) -> str:
     if source and source.strip():
         return source.strip()
     name = path.name
-    if path.suffix.lower() == ".gz":  # "a.txt.gz" and "a.txt" are the same source
+    if path.suffix.lower() in (".gz", ".zst", ".zstd", ".bz2"):  # "a.txt.gz" is "a.txt"
         name = path.stem
     return url_domain(url) or folder_domain(path) or name

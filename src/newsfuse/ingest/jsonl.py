@@ -75,7 +75,7 @@ def _check_total(stream: Stream, settings: Settings) -> None:
     if stream.compressed and stream.tell() > settings.max_decompressed_bytes:
         raise InputError(
             stream.where,
-            f"gzip data expands to more than {settings.max_decompressed_bytes} bytes "
+            f"{stream.codec} data expands to more than {settings.max_decompressed_bytes} bytes "
             "(max_decompressed_bytes); stopped reading there (records before it were kept): "
             "raise NEWSFUSE_MAX_DECOMPRESSED_BYTES if the file is genuine",
         )

@@ -13,6 +13,7 @@ import stat
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
+from newsfuse.ingest.feed import URL_FORMAT, is_url
 from newsfuse.ingest.files import COMPRESSION_SUFFIXES, InputFile, os_reason
 from newsfuse.model import Problem
 
@@ -67,6 +68,14 @@ class _Walk:
         if not where:
             self.problem("''", "empty path; name a file or a folder")
             return
+        if is_url(where) and URL_FORMAT in self.formats:  # a feed to fetch, not a file
+            if self.count >= self.max_files:
+                self.problem(where, f"more than max_files={self.max_files} inputs; not read")
+                self.stopped = True
+                return
+            self.count += 1
+            yield InputFile(Path(where), where, URL_FORMAT)
+            return
         path = Path(where)
         try:
             info = path.stat()
@@ -78,7 +87,7 @@ class _Walk:
             return
         fmt = input_format(path)
         if fmt not in self.formats:
-            known = ", ".join(sorted(self.formats))
+            known = ", ".join(sorted(f for f in self.formats if f.startswith(".")))
             shown = f"'{fmt}'" if fmt else "without an extension"
             self.problem(
                 where,
