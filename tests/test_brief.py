@@ -368,11 +368,13 @@ def test_markdown_briefs_one_per_story_are_inert(tmp_path: Path) -> None:
     first = paths[0].read_text(encoding="utf-8")
     _assert_inert(_elements(MarkdownIt("commonmark").render(first)))
     assert "[click]" not in first and "[x]" not in first  # no link syntax survives escaping
-    # "[1][2]" after the first sentence resolves to the Sources list, in story order.
-    assert re.search(r"^1\. The Harbour Bridge collapsed\. \[1\]\[2\]$", first, re.M)
+    # "[1][2]" after the first sentence link to the Sources entries, in story order.
+    marker = r"\[\\\[{n}\\\]\]\(#story-1-a{n}\)"
+    cited = marker.format(n=1) + marker.format(n=2)
+    assert re.search(rf"^1\. The Harbour Bridge collapsed\. {cited}$", first, re.M)
     sources = first.split("## Sources", 1)[1]
-    assert re.search(r"^1\. \*\*Coastal Herald\*\* .*id good", sources, re.M)
-    assert re.search(r"^2\. .*near-copy of \[1\]", sources, re.M)
+    assert re.search(r'^1\. <a id="story-1-a1"></a>\*\*Coastal Herald\*\* .*id good', sources, re.M)
+    assert re.search(r"^2\. .*near-copy of " + marker.format(n=1), sources, re.M)
     assert "## Why these articles" in first and "Lorvik" in first
 
 

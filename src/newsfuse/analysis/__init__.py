@@ -2,8 +2,9 @@
 
 Order matters: provenance comes before facts, because a fact's support is counted in
 independent sources; the story's date comes before the timeline, because undated and misdated
-articles are read against it. Models (MiniLM, spaCy) load once per process; one encoder cache
-is shared by every step so each distinct sentence is embedded once.
+articles are read against it. Models (MiniLM, spaCy) load once per process; one bounded
+encoder cache is shared by every step, and by the brief's summary, so each distinct sentence
+is embedded once.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from newsfuse.model import Analysis, Article, Story
 from newsfuse.settings import Settings
 
-__all__ = ["analyze"]
+__all__ = ["analyze", "clear_caches"]
 
 
 def analyze(story: Story, articles: dict[str, Article], settings: Settings) -> Analysis:
@@ -30,17 +31,12 @@ def analyze(story: Story, articles: dict[str, Article], settings: Settings) -> A
         find_anomalies,
         story_dates,
     )
-    from newsfuse.analysis.vectors import cached
-    from newsfuse.embed import get_encoder
+    from newsfuse.analysis.vectors import shared_encoder
 
     members = [articles[aid] for aid in dict.fromkeys(story.articles) if aid in articles]
     if not members:
         return Analysis()
-    # MiniLM ignores cache_dir: leave it out so every stage shares one lru_cache entry.
-    name = settings.encoder
-    encoder = cached(
-        get_encoder(name) if name == "minilm" else get_encoder(name, settings.cache_dir)
-    )
+    encoder = shared_encoder(settings)
     entities = extract_entities(members)
     quotes = extract_quotes(members, entities, encoder)
     provenance = trace_provenance(members)
@@ -58,3 +54,15 @@ def analyze(story: Story, articles: dict[str, Article], settings: Settings) -> A
         provenance=provenance,
         story_dates=story_dates(dated, when, settings.time_window_days),
     )
+
+
+def clear_caches() -> None:
+    """Forget what earlier stories left in the per-process caches (sentence vectors, text
+    profiles, date scans): benchmarks time a story from cold. Loaded models stay."""
+    from newsfuse.analysis.dates import clear_date_cache
+    from newsfuse.analysis.similarity import clear_profile_cache
+    from newsfuse.analysis.vectors import clear_shared
+
+    clear_shared()
+    clear_profile_cache()
+    clear_date_cache()

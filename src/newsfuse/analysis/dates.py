@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from newsfuse.model import Article
 
@@ -104,16 +105,36 @@ class DateExpression:
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateExpression]:
-    """Date expressions in text[start:end], left to right, longest form first."""
+    """Date expressions in text[start:end], left to right, longest form first.
+
+    The pattern is slow (hundreds of alternatives), and the timeline asks about one article
+    many times (whole text, then each sentence and line): the whole text is scanned once and
+    windows are cut from that, unless a match straddles the window edge (then the window is
+    scanned on its own)."""
+    stop = len(text) if end is None else min(end, len(text))
+    every = _scan(text, 0, len(text))
+    if start <= 0 and stop >= len(text):
+        return list(every)
+    if any(e.start < start < e.end or e.start < stop < e.end for e in every):
+        return list(_scan(text, start, stop))
+    return [e for e in every if e.start >= start and e.end <= stop]
+
+
+def clear_date_cache() -> None:
+    _scan.cache_clear()
+
+
+@lru_cache(maxsize=1024)
+def _scan(text: str, start: int, end: int) -> tuple[DateExpression, ...]:
     found = []
-    for m in _ANY.finditer(text, start, len(text) if end is None else end):
+    for m in _ANY.finditer(text, start, end):
         kind = next(k[2:] for k, v in m.groupdict().items() if v and k.startswith("k_"))
         prefix = kind + "_"
         parts = tuple(
             (k[len(prefix) :], v) for k, v in m.groupdict().items() if v and k.startswith(prefix)
         )
         found.append(DateExpression(m.start(), m.end(), m.group(0), kind, parts))
-    return found
+    return tuple(found)
 
 
 def _month(name: str) -> int:

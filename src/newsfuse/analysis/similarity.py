@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -54,12 +55,19 @@ class Profile:
 
     text: str
     grams: tuple[Counter[tuple[str, ...]], ...]
+    totals: tuple[int, ...]
     content: frozenset[str]
     numbers: frozenset[str]
     length: int
 
     @classmethod
     def of(cls, text: str) -> Profile:
+        """Profiles are immutable and sentences recur (facts, timeline and quotes compare the
+        same clauses), so each text is profiled once per process."""
+        return _profile(text)
+
+    @classmethod
+    def build(cls, text: str) -> Profile:
         tokens = [_stem(w) for w in words(text)]
         grams = tuple(
             Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
@@ -68,22 +76,36 @@ class Profile:
         return cls(
             text=text,
             grams=grams,
+            totals=tuple(g.total() for g in grams),
             content=frozenset(t for t in tokens if t not in _STOP),
             numbers=frozenset(n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)),
             length=len(tokens),
         )
 
 
-def _precision(a: Counter[tuple[str, ...]], b: Counter[tuple[str, ...]]) -> float:
-    total = a.total()
-    return sum((a & b).values()) / total if total else 0.0
+def clear_profile_cache() -> None:
+    _profile.cache_clear()
+
+
+@lru_cache(maxsize=20_000)
+def _profile(text: str) -> Profile:
+    return Profile.build(text)
+
+
+def _overlap(a: Counter[tuple[str, ...]], b: Counter[tuple[str, ...]]) -> int:
+    """Clipped n-gram matches (symmetric), walking the smaller side: `a & b` builds a Counter
+    per pair, and this loop runs for every candidate pair of a story."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(min(c, b[g]) for g, c in a.items() if g in b)
 
 
 def pair_features(a: Profile, b: Profile, cosine: float) -> list[float]:
     """The FEATURES of one pair, in order; symmetric in a and b."""
     out = [cosine]
-    for ga, gb in zip(a.grams, b.grams, strict=True):
-        pa, pb = _precision(ga, gb), _precision(gb, ga)
+    for ga, gb, ta, tb in zip(a.grams, b.grams, a.totals, b.totals, strict=True):
+        shared = _overlap(ga, gb) if ta and tb else 0
+        pa, pb = shared / ta if ta else 0.0, shared / tb if tb else 0.0
         out += [min(pa, pb), max(pa, pb), 2 * pa * pb / (pa + pb) if pa + pb else 0.0]
     union = a.content | b.content
     out.append(len(a.content & b.content) / len(union) if union else 0.0)

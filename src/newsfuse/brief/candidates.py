@@ -25,6 +25,9 @@ _END = re.compile(r"[.!][\"'”’)\]]*$")  # ends like a full sentence (not "?"
 _DATELINE = re.compile(  # "SEOUL, Sept 13 (Reuters) - " / "MOSCOW (AP) — "
     r"^[A-Z][A-Z.'’ -]{1,40}(?:,[^()\n—–]{0,30})?\s*(?:\([^()]{1,30}\))?\s*[—–-]{1,2}\s+"
 )
+# "Kim Jong Un And Vladimir Putin : North Korean leader ...": a kicker or headline glued to
+# the lead by the scraper. The space before the colon is the tell; "Putin said: ..." keeps.
+_KICKER = re.compile(r"^[^:.!?\n]{3,80}?\s:\s+(?=[A-Z“\"‘'])")
 _CLUTTER = re.compile(
     r"also read|read (?:more|also)\b|related (?:articles?|stories)|latest (?:articles|news)\b|"
     r"^advertisement\b|click here|sign up (?:now|for (?:our|free|the))|"
@@ -98,10 +101,11 @@ def unfit(sentence: str) -> str | None:
 
 
 def strip_dateline(sentence: str) -> str:
-    """Drop a wire dateline ("MOSCOW (AP) — "): it is metadata, not part of the fact."""
-    m = _DATELINE.match(sentence)
-    if m and len(sentence) - m.end() > 20:
-        return sentence[m.end() :]
+    """Drop a wire dateline ("MOSCOW (AP) — ") or a glued-on kicker: metadata, not the fact."""
+    for pattern in (_DATELINE, _KICKER):
+        m = pattern.match(sentence)
+        if m and len(sentence) - m.end() > 20:
+            sentence = sentence[m.end() :]
     return sentence
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from newsfuse.brief.sections import ClaimEntry
 from newsfuse.brief.view import StoryView
 
 # Enough to stop emphasis, code, links, images, headings and tables; "(" and "!" are inert
@@ -25,17 +26,30 @@ def md(text: str | None) -> str:
     return flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def cites(citations: list[tuple[int, str]]) -> str:
+    """Article markers that jump to the article's entry under Sources."""
+    return "".join(f"[\\[{n}\\]](#{anchor})" for n, anchor in citations)
+
+
+def _line(text: str, citations: list[tuple[int, str]]) -> str:
+    return f"{text} {cites(citations)}".rstrip()
+
+
+def _more(count: int, what: str) -> list[str]:
+    return [f"- *…and {count} more {what} in report.json*"] if count else []
+
+
 def render_story(view: StoryView) -> str:
     lines = [f"# {md(view.title) or 'Untitled story'}", ""]
     lines.append(f"*{md(view.dates)}* · {len(view.entries)} articles · story {md(view.id)}")
     lines.append("")
-    lines.append(f"Sources: {', '.join(md(s) for s in view.sources) or 'unknown'}")
+    lines.append(f"Outlets: {', '.join(md(s) for s in view.sources) or 'unknown'}")
     lines += ["", "## Summary", ""]
     if not view.summary:
         lines.append("No sentence of these articles can stand alone as a summary.")
     for k, sentence in enumerate(view.summary, 1):
-        cites = "".join(f"[{n}]" for n, _ in sentence.citations)
-        lines.append(f"{k}. {md(sentence.text)} {cites}".rstrip())
+        lines.append(f"{k}. " + _line(md(sentence.text), sentence.citations))
+    lines += _analysis(view)
     lines += ["", "## Sources", ""]
     for e in view.entries:
         parts = [f"**{md(e.source) or 'unknown source'}**", md(e.title) or "untitled"]
@@ -45,12 +59,66 @@ def render_story(view: StoryView) -> str:
             parts.append(f"<{e.url}>")
         elif e.raw_url:
             parts.append(f"URL (not linked): {md(e.raw_url)}")
-        line = f"{e.number}. " + " — ".join(parts)
+        line = f'{e.number}. <a id="{e.anchor}"></a>' + " — ".join(parts)
         if e.duplicate_of:
-            target = f"[{e.duplicate_number}]" if e.duplicate_number else md(e.duplicate_of)
+            n = e.duplicate_number
+            target = cites([(n, f"{view.anchor}-a{n}")]) if n else md(e.duplicate_of)
             line += f" (near-copy of {target})"
         lines.append(line)
+        for note, citations in e.notes:
+            lines.append("    - " + _line(md(note), citations))
     lines += ["", "## Why these articles", ""]
     for e in view.entries:
-        lines.append(f"- [{e.number}] {md(e.source) or 'unknown source'}: {md(e.why)}")
+        lines.append(
+            f"- {cites([(e.number, e.anchor)])} {md(e.source) or 'unknown source'}: {md(e.why)}"
+        )
     return "\n".join(lines) + "\n"
+
+
+def _quoted_claim(c: ClaimEntry, kind: str) -> str:
+    """The claim's sentence with the disputed words in bold; a quote's wording alone."""
+    if not c.words or kind == "quote":
+        return f"“{md(c.words or c.before)}”"
+    marked = md(f"{c.before}\x00{c.words}\x01{c.after}")
+    return "“" + marked.replace("\x00", "**").replace("\x01", "**") + "”"
+
+
+def _analysis(view: StoryView) -> list[str]:
+    s = view.sections
+    lines: list[str] = []
+    if s.disputes:
+        lines += ["", "## Disputed", ""]
+        for d in s.disputes:
+            versus = " vs ".join(_line(md(side.label), side.citations) for side in d.sides)
+            lines.append(f"- **{md(d.topic[:1].upper() + d.topic[1:])}**: {versus}")
+            if d.kind == "quote":
+                continue  # the wordings are the claims; Quotes shows them in full
+            for side in d.sides:
+                for c in side.claims:
+                    lines.append("    - " + _line(_quoted_claim(c, d.kind), c.citations))
+        lines += _more(s.more.get("disputes", 0), "disputes")
+    if s.details:
+        lines += ["", "## Reported by one source only", ""]
+        for detail in s.details:
+            note = f" *({md(detail.note)})*" if detail.note else ""
+            lines.append("- " + _line(md(detail.text) + note, detail.citations))
+        lines += _more(s.more.get("details", 0), "single-source details")
+    if s.quotes:
+        lines += ["", "## Quotes", ""]
+        for q in s.quotes:
+            lines.append(
+                f"- **{md(q.speaker)}** ({q.sources} article{'' if q.sources == 1 else 's'})"
+            )
+            for wordings in q.statements:
+                for k, w in enumerate(wordings):
+                    text = f"“{md(w.text)}”" if w.direct else f"{md(w.text)} *(reported speech)*"
+                    indent = "    - " if k == 0 else "        - worded as: "
+                    lines.append(indent + _line(text, w.citations))
+        lines += _more(s.more.get("quotes", 0), "quotes")
+    if s.events:
+        lines += ["", "## Timeline", ""]
+        for e in s.events:
+            said = f" *({md(e.expression)})*" if e.expression else ""
+            lines.append(f"- **{md(e.label)}**{said}: " + _line(md(e.text), e.citations))
+        lines += _more(s.more.get("events", 0), "dated events")
+    return lines

@@ -1,11 +1,13 @@
 """A short cited summary of one story, picked from the sentences its sources wrote.
 
 Extractive on purpose: every sentence of the summary is a sentence some outlet printed, so
-each can be checked against its article. A sentence is worth picking when it is central to
-the story (close to what the other articles say) and reported by many independent
-articles; maximal marginal relevance then keeps the picks from repeating each other. Each
-pick cites its own article plus every member article with a sentence of the same meaning,
-so a fact three outlets report cites all three.
+each can be checked against its article. A sentence is worth picking when it states what
+many independent sources report (the analysis's facts, where the story has been analysed:
+copies and wire rewrites count once) and is central to the story (close to what the other
+articles say); maximal marginal relevance then keeps the picks from repeating each other,
+and a word budget keeps the summary to a short paragraph. Each pick cites its own article
+plus every member article with a sentence of the same meaning, so a fact three outlets
+report cites all three.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from collections.abc import Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from newsfuse.analysis.vectors import shared_encoder
 from newsfuse.brief.candidates import Candidate, candidates
-from newsfuse.embed import get_encoder
 from newsfuse.model import Article, Story, SummarySentence
 from newsfuse.settings import Settings
 
@@ -36,6 +38,8 @@ MMR_LAMBDA = 0.7  # relevance vs novelty
 SAME_ARTICLE_PENALTY = 0.02  # prefer a new voice when two picks are otherwise equal
 MAX_POOL = 3000  # sentences per story: bounds time and the pairwise matrices (~10 MB each)
 MIN_PER_ARTICLE = 8  # ...but every article keeps at least its lead sentences
+MIN_SENTENCES = 3  # a summary shorter than this is a headline, not a summary
+WORD_BUDGET = 100  # words: a paragraph read in half a minute; the sentence crossing it stays
 
 
 def summarize(
@@ -48,7 +52,7 @@ def summarize(
     pool = [c for article in members for c in candidates(article, cap)]
     if not pool:
         return []
-    vectors = get_encoder(settings.encoder, settings.cache_dir).encode([c.text for c in pool])
+    vectors = shared_encoder(settings).encode([c.text for c in pool])
     root = {a.id: _root(a, order) for a in members}
     floor = OFF_TOPIC_FLOOR.get(settings.encoder, 0.15)
     on_topic, centrality = _topicality([root[c.article] for c in pool], vectors, floor)
@@ -56,10 +60,13 @@ def summarize(
     same = _vouches(pool, close)
     supporters = [{pool[j].article for j in np.flatnonzero(same[i])} for i in range(len(pool))]
     independent = len(set(root.values()))
+    backing = fact_support(pool, story)
     relevance = np.array(
         [
             centrality[i]
-            + SUPPORT_WEIGHT * (len({root[a] for a in supporters[i]}) - 1) / max(independent - 1, 1)
+            + SUPPORT_WEIGHT
+            * (max(len({root[a] for a in supporters[i]}), backing[i]) - 1)
+            / max(independent - 1, 1)
             + LEAD_WEIGHT * (1.0 - c.position)
             - c.penalty
             for i, c in enumerate(pool)
@@ -72,6 +79,40 @@ def summarize(
     return [
         SummarySentence(pool[i].text, sorted(supporters[i], key=order.__getitem__)) for i in picks
     ]
+
+
+def fact_support(pool: Sequence[Candidate], story: Story) -> list[float]:
+    """Independent sources behind each candidate, from the analysis's facts.
+
+    A fact backs a sentence when one of its passages lies in that sentence; a clause backs
+    only its share of the sentence's words, so a sentence is not carried by a short
+    clause that many sources repeat while the rest of it rests on one.
+    """
+    backing = [1.0] * len(pool)
+    if story.analysis is None:
+        return backing
+    passages: dict[str, list[tuple[str, int, int]]] = {}
+    for fact in story.analysis.facts:
+        if fact.independent_sources < 2:
+            continue
+        for span in fact.spans:
+            text = _fold(span.text)
+            if text:
+                passages.setdefault(span.article, []).append(
+                    (text, len(text.split()), fact.independent_sources)
+                )
+    for i, c in enumerate(pool):
+        sentence = _fold(c.text)
+        words = max(len(sentence.split()), 1)
+        for text, length, sources in passages.get(c.article, ()):
+            if text in sentence or sentence in text:
+                share = min(1.0, length / words)
+                backing[i] = max(backing[i], 1.0 + (sources - 1) * share)
+    return backing
+
+
+def _fold(text: str) -> str:
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in text.casefold()).split())
 
 
 def _reading_key(
@@ -177,7 +218,8 @@ def _select(
     order: dict[str, int],
     limit: int,
 ) -> list[int]:
-    """Maximal marginal relevance; a restatement of an earlier pick is never picked.
+    """Maximal marginal relevance; a restatement of an earlier pick is never picked. Picks
+    stop at `limit` sentences, or once the summary has its minimum and fills the word budget.
 
     Candidates are kept in story order, so among equal scores the earlier article and the
     earlier sentence win, and the result never depends on floating-point noise.
@@ -188,7 +230,10 @@ def _select(
     redundancy = np.zeros(len(rows), dtype=np.float32)
     voices = np.zeros(max(order.values(), default=0) + 1, dtype=np.float32)
     picks: list[int] = []
+    words = 0
     while left.any() and len(picks) < limit:
+        if len(picks) >= MIN_SENTENCES and words >= WORD_BUDGET:
+            break
         score = (
             MMR_LAMBDA * relevance[rows]
             - (1 - MMR_LAMBDA) * redundancy
@@ -198,6 +243,7 @@ def _select(
         k = int(np.argmax(score))
         best = int(rows[k])
         picks.append(best)
+        words += len(pool[best].text.split())
         voices[owner[k]] += 1
         redundancy = np.maximum(redundancy, vectors[rows] @ vectors[best])
         left &= ~close[rows, best]

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from newsfuse.brief.report import story_sources
-from newsfuse.model import Article, Membership, Story
+from newsfuse.brief.sections import Cite, Sections, folded, sections
+from newsfuse.model import Analysis, Article, Membership, Story
 
 
 @dataclass(slots=True)
@@ -29,6 +30,7 @@ class SourceEntry:
     duplicate_of: str | None
     duplicate_number: int | None
     why: str
+    notes: list[tuple[str, list[Cite]]] = field(default_factory=list)  # what it adds, copies
 
 
 @dataclass(slots=True)
@@ -48,6 +50,7 @@ class StoryView:
     summary: list[SentenceEntry]
     entries: list[SourceEntry]
     filename: str
+    sections: Sections = field(default_factory=Sections)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -129,13 +132,15 @@ def story_view(story: Story, articles: Mapping[str, Article], index: int) -> Sto
                 why=why(members.get(aid)),
             )
         )
-    summary = [
-        SentenceEntry(
-            s.text,
-            [(numbers[c], f"{anchor}-a{numbers[c]}") for c in s.citations if c in numbers],
-        )
-        for s in story.summary
-    ]
+
+    def cite(ids: Sequence[str]) -> list[Cite]:
+        found = sorted({numbers[a] for a in ids if a in numbers})
+        return [(n, f"{anchor}-a{n}") for n in found]
+
+    summary = [SentenceEntry(s.text, cite(s.citations)) for s in story.summary]
+    if story.analysis is not None:
+        for e in entries:
+            e.notes = source_notes(e.article, story.analysis, cite)
     return StoryView(
         index=index,
         anchor=anchor,
@@ -146,4 +151,43 @@ def story_view(story: Story, articles: Mapping[str, Article], index: int) -> Sto
         summary=summary,
         entries=entries,
         filename=story_filename(story.id),
+        sections=sections(story.analysis, cite, folded([s.text for s in story.summary])),
     )
+
+
+def source_notes(
+    article: str, analysis: Analysis, cite: Callable[[Sequence[str]], list[Cite]]
+) -> list[tuple[str, list[Cite]]]:
+    """What one article contributes and where it comes from, each with the articles involved."""
+    notes: list[tuple[str, list[Cite]]] = []
+    backed = [f for f in analysis.facts if article in f.articles]
+    alone = sum(f.articles == [article] for f in backed)
+    shared = sum(f.independent_sources > 1 for f in backed)
+    first = sum(f.earliest == article and f.independent_sources > 1 for f in backed)
+    adds = [f"adds {alone} detail{_s(alone)} no other article has"] if alone else []
+    if shared:
+        earliest = f" (earliest for {first})" if first else ""
+        adds.append(f"confirms {shared} fact{_s(shared)} other sources report{earliest}")
+    if adds:
+        notes.append(("; ".join(adds), []))
+    for link in analysis.provenance:
+        if link.article != article:
+            continue
+        if link.derived_from:
+            why = f" ({link.evidence})" if link.evidence else ""
+            notes.append(
+                (
+                    f"likely copies or rewrites, score {link.score:.2f}{why}:",
+                    cite([link.derived_from]),
+                )
+            )
+        if link.agencies:
+            notes.append((f"credits {', '.join(link.agencies)}", []))
+    for anomaly in analysis.anomalies:
+        if anomaly.article == article:
+            notes.append((f"date flag ({anomaly.kind}): {anomaly.detail}", []))
+    return notes
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
