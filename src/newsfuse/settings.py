@@ -44,6 +44,9 @@ class Settings:
     workers: int = 0  # processes for cleaning large inputs; 0 = one per core
     analysis: bool = True  # entities, quotes, facts, conflicts, timeline, provenance
     cache_dir: str = _default_cache()
+    # web server (`newsfuse serve`)
+    max_request_bytes: int = 20_000_000  # larger request bodies are refused with 413
+    token_failures: int = 10  # wrong tokens per client and minute before it gets 429
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -73,6 +76,9 @@ class Settings:
         if self.workers < 0:
             raise SettingsError("setting workers must be 0 (one per core) or more")
         for name in ("max_article_bytes", "max_decompressed_bytes", "max_files"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"setting {name} must be positive")
+        for name in ("max_request_bytes", "token_failures"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"setting {name} must be positive")
         if not 0.0 < self.near_duplicate_threshold <= 1.0:
