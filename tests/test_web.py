@@ -503,10 +503,11 @@ def test_uploaded_files_are_ingested_like_the_cli_reads_them(
 ) -> None:
     assert posted["new_articles"] == 2 and len(posted["articles"]) == 2 and posted["stories"]
     assert [p["where"] for p in posted["problems"]] == ["upload:notes.pdf"]
+    assert "strike.txt" in get(http, "/api/sources")["sources"]
     assert "unknown format" in posted["problems"][0]["message"]
     for aid in posted["articles"]:
         article = get(http, f"/api/articles/{aid}")
-        assert article["origin"].startswith("upload:") and "/" not in article["origin"]
+        assert re.fullmatch(r"upload:\d{4}/(strike\.txt|hostile\.jsonl:1)", article["origin"])
         assert article["story"] in posted["stories"]
     assert "tmp" not in json.dumps(posted) and "newsfuse-upload" not in json.dumps(posted)
     strike = get(http, "/api/search", q="lighthouse keepers Ombrey")["articles"]
@@ -626,8 +627,10 @@ def page(browser: Any, base: str) -> Iterator[Any]:
     context.close()
 
 
-def shoot(browser: Any, url: str, name: str) -> None:
-    """Screenshots of `url` at both viewports, kept under out/screenshots/."""
+def shoot(browser: Any, url: str, name: str, whole: bool = True) -> None:
+    """Screenshots of `url` at both viewports, kept under out/screenshots/: the whole page on
+    the laptop (from the top) unless `whole` is False, the first screen on the phone; a URL
+    with a #target shows the screen the browser scrolled to."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     for kind, size in VIEWPORTS.items():
         context = browser.new_context(viewport=size, is_mobile=kind == "phone")
@@ -636,7 +639,12 @@ def shoot(browser: Any, url: str, name: str) -> None:
         pg.wait_for_load_state("networkidle")
         width = pg.evaluate("document.documentElement.scrollWidth")
         assert width <= size["width"] + 1, f"{name} scrolls sideways on {kind}: {width}px"
-        pg.screenshot(path=str(SHOTS / f"{name}-{kind}.png"), full_page=kind == "desktop")
+        full = whole and kind == "desktop"
+        if full:
+            pg.evaluate("window.scrollTo(0, 0)")
+        else:
+            pg.wait_for_timeout(400)  # the smooth scroll to a #target
+        pg.screenshot(path=str(SHOTS / f"{name}-{kind}.png"), full_page=full)
         context.close()
 
 
@@ -676,7 +684,8 @@ def test_search_open_story_and_follow_a_citation(
     if evidence["score"] == 100:
         assert squash(sentence["text"]) in expected
     page.watch.clean()
-    shoot(browser, page.url, "story")
+    shoot(browser, page.url.split("#")[0], "story")
+    shoot(browser, page.url, "story-citation", whole=False)
 
 
 @pytest.mark.browser
@@ -723,12 +732,21 @@ def test_compare_view_marks_shared_and_own_sentences(
 ) -> None:
     story = get(http, "/api/stories", sort="articles", limit=1)["stories"][0]
     page.goto(f"{base}/stories/{story['id']}")
-    ids = get(http, f"/api/stories/{story['id']}")["articles"]
+    articles = get(http, f"/api/stories/{story['id']}")["articles"]
+    # The two reports that share the most sentences while each still has some of its own.
+    ids, data = max(
+        (
+            ((a, b), get(http, "/api/compare", a=a, b=b))
+            for k, a in enumerate(articles)
+            for b in articles[k + 1 :]
+        ),
+        key=lambda p: (bool(p[1]["only_left"] and p[1]["only_right"]), p[1]["shared"]),
+    )
+    assert data["shared"] >= 1 and data["only_left"] + data["only_right"] >= 1
     page.select_option("#cmp-a", ids[0])
     page.select_option("#cmp-b", ids[1])
     page.click(".compare-form button")
     page.wait_for_url(re.compile("/compare"))
-    data = get(http, "/api/compare", a=ids[0], b=ids[1])
     left, right = page.locator(".side-left"), page.locator(".side-right")
     assert left.locator(".sentence.aligned").count() == data["shared"]
     assert right.locator(".sentence.aligned").count() == data["shared"]
@@ -779,7 +797,13 @@ def test_hostile_article_renders_as_text(
     assert HOSTILE in page.locator("h1").inner_text()
     assert "javascript:alert(1)" in page.locator(".meta").inner_text()  # shown, not linked
     page.watch.clean()
-    shoot(browser, page.url, "article")
+    shoot(browser, page.url, "article-hostile")
+    copy = next(
+        a
+        for aid in get(http, f"/api/stories/{biggest}")["articles"]
+        if (a := get(http, f"/api/articles/{aid}"))["duplicate_of"] or a["removed"]
+    )
+    shoot(browser, f"{base}/articles/{copy['id']}", "article")
 
 
 @pytest.mark.browser
@@ -791,6 +815,6 @@ def test_pages_fit_both_screens_and_docs_work_offline(
     page.wait_for_selector(".opblock", timeout=15_000)
     assert page.locator(".opblock").count() >= 6
     page.watch.clean()
-    shoot(browser, base + "/docs", "docs")
+    shoot(browser, base + "/docs", "docs", whole=False)
     page.goto(base + "/stories/nothing-here")
     assert "no story" in page.locator("main").inner_text()

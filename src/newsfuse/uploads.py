@@ -65,16 +65,18 @@ def _add_folder(db: str | Path, folder: Path, settings: Settings) -> tuple[Repor
 
 
 def upload_name(name: str, index: int) -> str | None:
-    """A safe file name for an upload, or None when newsfuse cannot read its format.
+    """A safe relative path for an upload ("0001/report.txt"), or None when newsfuse cannot
+    read its format.
 
     Only the base name survives, reduced to letters, digits, dot, dash and underscore, so a
-    posted name can never point outside the private upload folder.
+    posted name can never point outside the private upload folder; the numbered folder keeps
+    two uploads of the same name apart and leaves the name itself as the article's source.
     """
     base = re.sub(r"[^A-Za-z0-9._-]", "_", name.replace("\\", "/").rsplit("/", 1)[-1])
     base = base.lstrip(".")[-100:] or "upload"
     if input_format(Path(base)) not in READERS:
         return None
-    return f"{index:04d}-{base}"
+    return f"{index:04d}/{base}"
 
 
 def ingest_posted(
@@ -104,6 +106,7 @@ def ingest_posted(
                     Problem(f"upload:{name[:100]}", "unknown format; use " + ", ".join(READERS))
                 )
                 continue
+            (folder / safe).parent.mkdir()
             (folder / safe).write_bytes(content)
         report, batch = _add_folder(db, folder, settings)
     report.problems[:0] = problems

@@ -29,6 +29,10 @@ class BarChart:
     first: str
     last: str
     peak: int
+    unit: str  # "day" or "week": what one bar counts
+
+
+MIN_SLOTS = 14
 
 
 def _parse(day: str) -> date | None:
@@ -48,7 +52,8 @@ def coverage(
     first, last = dated[0][0], dated[-1][0]
     span = (last - first).days + 1
     step = 1 if span <= 70 else 7
-    slots = (span + step - 1) // step
+    # At least MIN_SLOTS slots: a one-day story is one narrow bar, not a solid block.
+    slots = max((span + step - 1) // step, MIN_SLOTS)
     counts = [0] * slots
     for d, n in dated:
         counts[(d - first).days // step] += n
@@ -65,7 +70,8 @@ def coverage(
         bars.append(
             Bar(round(k * slot_w, 2), round(height - h, 2), round(max(slot_w - 1, 2), 2), h, label)
         )
-    return BarChart(width, height, bars, first.isoformat(), last.isoformat(), peak)
+    unit = "day" if step == 1 else "week"
+    return BarChart(width, height, bars, first.isoformat(), last.isoformat(), peak, unit)
 
 
 @dataclass(slots=True)

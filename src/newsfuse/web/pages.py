@@ -3,6 +3,7 @@ helpers (paragraphs, anchors, chart geometry) computed from that same dict."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
@@ -26,6 +27,7 @@ from newsfuse.web.routes import (
 router = APIRouter(include_in_schema=False)
 
 FACTS_SHOWN = 12
+_NEWLINE = re.compile("\n")
 
 
 def page(name: str, context: dict[str, Any]) -> HTMLResponse:
@@ -39,7 +41,7 @@ def html(body: str) -> HTMLResponse:
 def paragraphs(text: str, spans: Iterable[Iterable[int]]) -> list[list[tuple[int, str]]]:
     """The text as paragraphs of (sentence number, sentence); sentences never cross lines."""
     paras: list[list[tuple[int, str]]] = []
-    line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
     current_line = -1
     for k, (start, end) in enumerate(spans):
         line = bisect_right(line_starts, start) - 1
