@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from newsfuse.engine.local import LocalEngine
 from newsfuse.engine.progress import Progress
+from newsfuse.errors import MissingExtraError
+from newsfuse.library import SORTS as SORTS
+from newsfuse.library import ArticleRecord as ArticleRecord
+from newsfuse.library import Found as Found
+from newsfuse.library import Library as Library
+from newsfuse.library import StoryCard as StoryCard
+from newsfuse.library import StoryPage as StoryPage
+from newsfuse.library import ensure_db as ensure_db
 from newsfuse.model import Article, Report, Story
 from newsfuse.settings import Settings
 from newsfuse.store import Store
+
+if TYPE_CHECKING:
+    from newsfuse.uploads import Ingested
 
 DEFAULT_DB = "newsfuse.db"
 FORMATS = ("md", "html", "json", "parquet")
@@ -29,6 +40,8 @@ def run(
     Articles already in the database are not stored again, so running the same input
     twice changes nothing.
     """
+    from newsfuse.engine.local import LocalEngine  # the stages load models: not at import
+
     settings = settings or Settings.from_env()
     paths = [p if _is_url(p) else Path(p) for p in paths]
     with Store(db) as store:
@@ -66,3 +79,54 @@ def story(db: str | Path, story_id: str) -> tuple[Story, list[Article]]:
 def article(db: str | Path, article_id: str) -> Article:
     with Store(db, readonly=True) as store:
         return store.article(article_id)
+
+
+# -- long-running readers and writers (the web server) ------------------------------------------
+# The server keeps one Library open (library.py); posted articles go through uploads.py.
+
+
+def find_stories(db: str | Path = DEFAULT_DB, **filters: Any) -> StoryPage:
+    """One page of stories; see Library.find_stories for the filters."""
+    with Library(db) as library:
+        return library.find_stories(**filters)
+
+
+def search(db: str | Path, query: str, limit: int = 20) -> Found:
+    """Stories and articles matching every word of `query`, best first."""
+    with Library(db) as library:
+        return library.search(query, limit)
+
+
+def ingest_posted(
+    db: str | Path,
+    records: Sequence[Mapping[str, Any]] = (),
+    files: Sequence[tuple[str, bytes]] = (),
+    *,
+    settings: Settings | None = None,
+) -> Ingested:
+    """Add posted records (JSONL-shaped dicts) and files (name, content) as `run` adds files."""
+    from newsfuse.uploads import ingest_posted as add
+
+    return add(db, records, files, settings=settings)
+
+
+def serve(
+    db: str | Path = DEFAULT_DB,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    token: str | None = None,
+    settings: Settings | None = None,
+) -> None:
+    """Serve the web pages and the JSON API over `db` until interrupted (needs the web extra).
+
+    Without a token the server is read-only: every write answers 403.
+    """
+    try:
+        import uvicorn
+
+        from newsfuse.web.app import create_app
+    except ImportError as e:
+        raise MissingExtraError("the web server needs: pip install 'newsfuse[web]'") from e
+    app = create_app(db, token=token, settings=settings)
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, lifespan="off")

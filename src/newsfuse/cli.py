@@ -197,6 +197,37 @@ def show(
     out_console.print(table)
 
 
+@app.command()
+def serve(
+    db: DbOption = Path(api.DEFAULT_DB),
+    host: Annotated[str, typer.Option(help="Address to listen on; loopback by default.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            help="Bearer token that writes (POST /api/articles) must send; without one the "
+            "server is read-only.",
+            envvar="NEWSFUSE_TOKEN",
+            show_envvar=True,
+        ),
+    ] = None,
+) -> None:
+    """Serve the web pages and the JSON API (docs at /docs) over the database."""
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(
+            f"[yellow]warning:[/yellow] listening on {escape(host)}: reachable from other machines",
+            highlight=False,
+        )
+    mode = "writes need the token" if token else "read-only (no --token)"
+    err_console.print(f"newsfuse: http://{escape(host)}:{port}/ over {db}; {mode}", highlight=False)
+    try:
+        api.serve(db, host=host, port=port, token=token)
+    except NewsfuseError as e:
+        raise _fail(e) from e
+
+
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())
 

@@ -49,6 +49,9 @@ class Settings:
     column_map: str = ""
     fetch_timeout_s: float = 20.0  # a feed URL must answer and download within this
     max_feed_bytes: int = 50_000_000  # a feed file or download larger than this is refused
+    # web server (`newsfuse serve`)
+    max_request_bytes: int = 20_000_000  # larger request bodies are refused with 413
+    token_failures: int = 10  # wrong tokens per client and minute before it gets 429
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -84,6 +87,9 @@ class Settings:
             raise SettingsError(
                 "setting max_html_depth must be between 1 and 250 (libxml2 stops at 255)"
             )
+        for name in ("max_request_bytes", "token_failures"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"setting {name} must be positive")
         if not 0.0 < self.near_duplicate_threshold <= 1.0:
             raise SettingsError("near_duplicate_threshold must be in (0, 1]")
         if self.encoder not in ("minilm", "model2vec"):
