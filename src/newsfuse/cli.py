@@ -100,6 +100,17 @@ def run(
     encoder: Annotated[
         str | None, typer.Option(help="Sentence encoder: minilm (quality) or model2vec (speed).")
     ] = None,
+    engine: Annotated[
+        str | None, typer.Option(help="Where stages run: local (this process) or dask.")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes (cleaning pool; Dask LocalCluster); 0 = per core."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="With --engine dask: a running scheduler, tcp://HOST:PORT."),
+    ] = None,
 ) -> None:
     """Read, clean, deduplicate and cluster INPUTS into stories with cited briefs."""
     formats = [f.strip() for f in format.split(",") if f.strip()]
@@ -107,7 +118,9 @@ def run(
     if unknown:
         raise typer.BadParameter(f"unknown format(s) {', '.join(unknown)}; use md, html, json")
     try:
-        settings = Settings.from_env(encoder=encoder)
+        settings = Settings.from_env(
+            encoder=encoder, engine=engine, workers=workers, scheduler=scheduler
+        )
         with Progress(
             TextColumn("{task.description:<8}"),
             BarColumn(),

@@ -43,6 +43,8 @@ class Settings:
     summary_sentences: int = 5
     workers: int = 0  # processes for cleaning large inputs; 0 = one per core
     analysis: bool = True  # entities, quotes, facts, conflicts, timeline, provenance
+    engine: str = "local"  # "local" (this process) or "dask" (engine/dask.py)
+    scheduler: str = ""  # Dask scheduler address tcp://HOST:PORT; empty: a LocalCluster
     cache_dir: str = _default_cache()
 
     @classmethod
@@ -81,3 +83,5 @@ class Settings:
             raise SettingsError("encoder must be 'minilm' or 'model2vec'")
         if not 3 <= self.summary_sentences <= 7:
             raise SettingsError("summary_sentences must be between 3 and 7")
+        if self.engine not in ("local", "dask"):
+            raise SettingsError("engine must be 'local' or 'dask'")
