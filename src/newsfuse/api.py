@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,18 +35,38 @@ def run(
     formats: Sequence[str] = FORMATS,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    engine: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> Report:
     """Read, clean, deduplicate and cluster `paths` into the database; write reports to `out`.
 
     Articles already in the database are not stored again, so running the same input
-    twice changes nothing.
+    twice changes nothing. `engine="dask"` runs the same stages on a Dask cluster: the one
+    at `scheduler` (tcp://HOST:PORT), or a LocalCluster of `workers` processes.
     """
     from newsfuse.engine.local import LocalEngine  # the stages load models: not at import
 
     settings = settings or Settings.from_env()
+    if scheduler and engine is None:  # naming a cluster means using it
+        engine = "dask"
+    if (engine, workers, scheduler) != (None, None, None):
+        settings = replace(
+            settings,
+            engine=settings.engine if engine is None else engine,
+            workers=settings.workers if workers is None else workers,
+            scheduler=settings.scheduler if scheduler is None else scheduler,
+        )
+        settings.validate()
     paths = [p if _is_url(p) else Path(p) for p in paths]
     with Store(db) as store:
-        report = LocalEngine(store, settings, progress).run(paths)
+        if settings.engine == "dask":
+            from newsfuse.engine.dask import DaskEngine, connect
+
+            with connect(settings) as client:
+                report = DaskEngine(store, settings, client, progress).run(paths)
+        else:
+            report = LocalEngine(store, settings, progress).run(paths)
     if out is not None:
         from newsfuse.brief import write_report
 

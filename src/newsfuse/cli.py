@@ -110,6 +110,17 @@ def run(
             help="CSV/Parquet column names for the article fields, e.g. body=text,headline=title.",
         ),
     ] = None,
+    engine: Annotated[
+        str | None, typer.Option(help="Where stages run: local (this process) or dask.")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes (cleaning pool; Dask LocalCluster); 0 = per core."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="With --engine dask: a running scheduler, tcp://HOST:PORT."),
+    ] = None,
 ) -> None:
     """Read, clean, deduplicate and cluster INPUTS into stories with cited briefs."""
     formats = [f.strip() for f in format.split(",") if f.strip()]
@@ -119,7 +130,13 @@ def run(
             f"unknown format(s) {', '.join(unknown)}; use {', '.join(api.FORMATS)}"
         )
     try:
-        settings = Settings.from_env(encoder=encoder, column_map=column_map)
+        settings = Settings.from_env(
+            encoder=encoder,
+            column_map=column_map,
+            engine=engine,
+            workers=workers,
+            scheduler=scheduler,
+        )
         with Progress(
             TextColumn("{task.description:<8}"),
             BarColumn(),

@@ -44,6 +44,8 @@ class Settings:
     summary_sentences: int = 5
     workers: int = 0  # processes for cleaning large inputs; 0 = one per core
     analysis: bool = True  # entities, quotes, facts, conflicts, timeline, provenance
+    engine: str = "local"  # "local" (this process) or "dask" (engine/dask.py)
+    scheduler: str = ""  # Dask scheduler address tcp://HOST:PORT; empty: a LocalCluster
     cache_dir: str = _default_cache()
     # CSV/Parquet column -> RawDoc field, "body=text,headline=title" (the CLI's --map)
     column_map: str = ""
@@ -96,6 +98,8 @@ class Settings:
             raise SettingsError("encoder must be 'minilm' or 'model2vec'")
         if not 3 <= self.summary_sentences <= 7:
             raise SettingsError("summary_sentences must be between 3 and 7")
+        if self.engine not in ("local", "dask"):
+            raise SettingsError("engine must be 'local' or 'dask'")
         self._validate_formats()
 
     def _validate_formats(self) -> None:

@@ -2,9 +2,17 @@
 
 The original of a group is the earliest published member (undated ones rank last, ties by
 id), so a republication months later is marked as the copy, never the other way round.
+
+The stage is three steps so that another engine can run the first two per partition and
+the banding as a shuffle (engine/shuffle.py): fingerprint() per article, verified() per
+candidate pair, link() once over everything.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
 
 from newsfuse.dedup.fingerprint import exact_key, signatures, words
 from newsfuse.dedup.near import candidate_pairs, similarity
@@ -18,10 +26,32 @@ def _rank(article: Article) -> tuple[int, str, int, str]:
     return (article.published is None, article.published or "", -len(article.text), article.id)
 
 
+def fingerprint(articles: list[Article], settings: Settings) -> tuple[list[str], np.ndarray]:
+    """Exact keys and MinHash signature rows; each row depends on its own article only."""
+    tokens = [words(a.text) for a in articles]
+    return [exact_key(t) for t in tokens], signatures(tokens, settings.minhash_permutations)
+
+
+def verified(
+    sigs: np.ndarray, pairs: Iterable[tuple[int, int]], settings: Settings
+) -> list[tuple[int, int]]:
+    """The candidate pairs whose estimated Jaccard reaches the near-duplicate threshold."""
+    threshold = settings.near_duplicate_threshold
+    return [(i, j) for i, j in sorted(pairs) if similarity(sigs, i, j) >= threshold]
+
+
 def find_duplicates(articles: list[Article], settings: Settings) -> list[Article]:
     """Set duplicate_of/duplicate_score on every copy; returns the same list."""
     if not articles:
         return articles
+    keys, sigs = fingerprint(articles, settings)
+    return link(articles, keys, sigs, verified(sigs, candidate_pairs(sigs, BANDS), settings))
+
+
+def link(
+    articles: list[Article], keys: list[str], sigs: np.ndarray, pairs: list[tuple[int, int]]
+) -> list[Article]:
+    """Group equal keys and verified pairs; point every member to its group's original."""
     order = sorted(range(len(articles)), key=lambda i: _rank(articles[i]))
     position = {i: p for p, i in enumerate(order)}
     parent = list(range(len(articles)))
@@ -40,8 +70,6 @@ def find_duplicates(articles: list[Article], settings: Settings) -> list[Article
             else:
                 parent[ri] = rj
 
-    tokens = [words(a.text) for a in articles]
-    keys = [exact_key(t) for t in tokens]
     first_by_key: dict[str, int] = {}
     for i in order:
         key = keys[i]
@@ -50,10 +78,8 @@ def find_duplicates(articles: list[Article], settings: Settings) -> list[Article
         else:
             first_by_key[key] = i
 
-    sigs = signatures(tokens, settings.minhash_permutations)
-    for i, j in sorted(candidate_pairs(sigs, BANDS)):
-        if similarity(sigs, i, j) >= settings.near_duplicate_threshold:
-            join(i, j)
+    for i, j in pairs:
+        join(i, j)
 
     for i, article in enumerate(articles):
         r = root(i)

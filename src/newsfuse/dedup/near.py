@@ -43,11 +43,15 @@ def candidate_pairs(signatures: np.ndarray, bands: int) -> set[tuple[int, int]]:
             if e - s > 1:
                 buckets[int(s)] = sorted(int(i) for i in order[s:e])
         for members in buckets.values():
-            if len(members) > BUCKET_CAP:
-                pairs.update((members[0], m) for m in members[1:])
-            else:
-                pairs.update((a, b2) for k, a in enumerate(members) for b2 in members[k + 1 :])
+            pairs.update(bucket_pairs(members))
     return pairs
+
+
+def bucket_pairs(members: list[int]) -> list[tuple[int, int]]:
+    """Pairs of one bucket (members sorted): all of them, or first-with-each when huge."""
+    if len(members) > BUCKET_CAP:
+        return [(members[0], m) for m in members[1:]]
+    return [(a, b) for k, a in enumerate(members) for b in members[k + 1 :]]
 
 
 def similarity(signatures: np.ndarray, i: int, j: int) -> float:
