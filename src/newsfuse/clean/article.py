@@ -81,7 +81,8 @@ def clean(raw: RawDoc, settings: Settings | None = None) -> Article:
         origin=raw.origin,
         source=_source(raw, found),
         text=text,
-        title=normalize(found.title) if found.title else None,
+        # One line: a line break in a title would end a Markdown heading and start the body.
+        title=(" ".join(normalize(found.title).split()) or None) if found.title else None,
         url=found.url,
         published=found.published,
         language=detect_language(text),
@@ -102,7 +103,10 @@ def _source(raw: RawDoc, found: _Found) -> str:
     if source not in names | stems:
         return source
     if found.url:
-        host = urlsplit(found.url).hostname
+        try:
+            host = urlsplit(found.url).hostname
+        except ValueError:  # "http://[::1" (an unclosed IPv6 bracket) names no host
+            host = None
         if host:
             return host.removeprefix("www.")
     sitename = found.meta.get("sitename")

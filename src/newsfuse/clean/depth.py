@@ -94,7 +94,7 @@ def check_depth(html: str, limit: int, where: str) -> None:
     if offset >= 0:
         raise InputError(
             where,
-            f"HTML nests more than max_html_depth={limit} elements deep (from character "
+            f"page nests more than max_html_depth={limit} elements deep (from character "
             f"{offset}); refused, since parsers silently drop text nested that deep: "
             "fix the page or raise NEWSFUSE_MAX_HTML_DEPTH (at most 250)",
         )

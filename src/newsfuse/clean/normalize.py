@@ -27,9 +27,11 @@ def normalize(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
+        # Invisible characters go first: one between a letter and its accent would keep
+        # them apart through NFC and leave the text unnormalised once it is removed.
         if any(c in text for c in _INVISIBLE):
             text = _INVISIBLE_RE.sub("", text)
+        text = unicodedata.normalize("NFC", text)
         text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     if not text.replace("\n", " ").replace("\t", " ").isprintable():
         text = _CONTROLS.sub(" ", text)

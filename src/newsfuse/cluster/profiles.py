@@ -70,8 +70,9 @@ def _name_views(
             rows.append(r)
             cols.append(vocab[k])
             vals.append(idf[k])
+    # One empty column when no text names anything: a matrix of no columns cannot normalise.
     matrix = sparse.csr_matrix(
-        (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(len(texts), len(vocab))
+        (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(len(texts), max(len(vocab), 1))
     )
     return normalize(matrix), keyed, idf
 

@@ -32,6 +32,12 @@ def _clean_chunk(raws: list[RawDoc], settings: Settings) -> list[Cleaned]:
             out.append(clean(raw, settings))
         except InputError as e:
             out.append(Problem(e.where, e.message, stage="clean"))
+        except Exception as e:  # a cleaner bug must cost one record, not the batch
+            message = (
+                f"unexpected error while cleaning ({type(e).__name__}: {e}); "
+                "please report this as a newsfuse bug"
+            )
+            out.append(Problem(raw.origin, message, stage="clean"))
     return out
 
 
