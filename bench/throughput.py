@@ -48,6 +48,17 @@ def rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time of this process, and of its finished children (the pool's workers, once joined).
+
+    On a shared machine wall-clock rates depend on the other load; articles per CPU-second
+    do much less, so the report gives both.
+    """
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
+
+
 def work(raws: list[RawDoc], settings: Settings) -> tuple[Fingerprints, int]:
     """In a worker: clean a chunk and fingerprint it; only the fingerprints travel back."""
     articles: list[Article] = []
@@ -62,6 +73,8 @@ def streamed(paths: list[Path], settings: Settings, workers: int) -> dict[str, f
     problems: list[Problem] = []
     index = DedupIndex(settings)
     started = time.perf_counter()
+    cpu_started = cpu_seconds()
+    load = os.getloadavg()[0]
     raws = read_paths(paths, settings, problems)
     rejected = 0
     context = multiprocessing.get_context("spawn")
@@ -81,8 +94,15 @@ def streamed(paths: list[Path], settings: Settings, workers: int) -> dict[str, f
     t = time.perf_counter()
     result = index.resolve()
     resolve_s = time.perf_counter() - t
+    main_cpu, worker_cpu = (b - a for a, b in zip(cpu_started, cpu_seconds(), strict=True))
+    cpu_s = main_cpu + worker_cpu
     n = len(index)
     return {
+        "cpu_seconds": cpu_s,
+        "main_cpu_seconds": main_cpu,
+        "worker_cpu_seconds": worker_cpu,
+        "articles_per_cpu_s": n / cpu_s,
+        "load_average_at_start": load,
         "articles": n,
         "rejected_by_clean": rejected,
         "read_problems": len(problems),
@@ -157,8 +177,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.corpus or Path(tmp)
-        paths = sorted(folder.glob("part-*.jsonl"))
-        if len(paths) * 10_000 < args.n:
+        shards = -(-args.n // 10_000)  # corpus.py writes 10,000 articles a shard
+        paths = sorted(folder.glob("part-*.jsonl"))[:shards]
+        if len(paths) < shards:
             paths = write_corpus(folder, args.n)
         run = streamed(paths, settings, args.workers)
         ref = reference(paths, settings, args.reference_n)
@@ -171,6 +192,12 @@ def main() -> None:
         f"read+clean+fingerprint+dedup: {run['seconds']:.1f} s, "
         f"{run['articles_per_s']:.0f} articles/s ({args.workers} workers; "
         f"final resolve {run['resolve_seconds']:.1f} s)"
+    )
+    print(
+        f"CPU time {run['cpu_seconds']:.0f} s (main {run['main_cpu_seconds']:.0f} s, workers "
+        f"{run['worker_cpu_seconds']:.0f} s) = {run['articles_per_cpu_s']:.0f} articles per "
+        f"CPU-second (load average {run['load_average_at_start']:.1f} on "
+        f"{os.cpu_count()} cores when it started)"
     )
     print(
         f"peak RSS: main {run['peak_rss_main_mb']:.0f} MB, largest worker "
