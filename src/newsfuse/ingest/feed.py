@@ -18,8 +18,6 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-import feedparser
-
 from newsfuse.errors import InputError
 from newsfuse.ingest.files import InputFile, lower_first, open_input
 from newsfuse.ingest.identity import content_id, url_domain
@@ -95,6 +93,8 @@ def read_feed(f: InputFile, settings: Settings, problems: list[Problem]) -> Iter
 def _entries(
     data: bytes, where: str, domain: str | None, problems: list[Problem]
 ) -> Iterator[RawDoc]:
+    import feedparser  # on first use: slow to import
+
     parsed: Any = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     if not parsed.get("version") and not parsed.entries:
         error = parsed.get("bozo_exception")

@@ -14,9 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from newsfuse.errors import InputError
 from newsfuse.ingest.columns import parse_column_map, resolve, row_to_doc
 from newsfuse.ingest.files import InputFile, lower_first, open_input
@@ -54,7 +51,10 @@ def _seekable(f: InputFile, settings: Settings) -> Iterator[IO[bytes] | Path]:
             yield copy
 
 
-def _open(source: IO[bytes] | Path, where: str) -> pq.ParquetFile:
+def _open(source: IO[bytes] | Path, where: str) -> Any:
+    import pyarrow as pa  # imported on first use: it costs ~0.5 s to import
+    import pyarrow.parquet as pq
+
     try:
         handle: Any = str(source) if isinstance(source, Path) else source
         return pq.ParquetFile(handle)
@@ -63,6 +63,8 @@ def _open(source: IO[bytes] | Path, where: str) -> pq.ParquetFile:
 
 
 def read_parquet(f: InputFile, settings: Settings, problems: list[Problem]) -> Iterator[RawDoc]:
+    import pyarrow as pa
+
     mapping = parse_column_map(settings.column_map)
     with _seekable(f, settings) as source:
         table = _open(source, f.where)

@@ -20,9 +20,6 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-
 from newsfuse.errors import InputError
 from newsfuse.ingest.decode import decode
 from newsfuse.ingest.files import InputFile, Stream, lower_first, open_input
@@ -201,6 +198,9 @@ def _frame(framer: _Framer, first: bytes, settings: Settings) -> bytes | None:
 def _to_doc(
     record_bytes: bytes, where: str, f: InputFile, settings: Settings, skipped: Counter[str]
 ) -> RawDoc | None:
+    from warcio.archiveiterator import ArchiveIterator  # on first use: slow to import
+    from warcio.exceptions import ArchiveLoadFailed
+
     try:
         record = next(iter(ArchiveIterator(io.BytesIO(record_bytes), check_digests=False)))
     except (ArchiveLoadFailed, ValueError, OSError, EOFError, StopIteration) as e:
@@ -212,6 +212,8 @@ def record_to_doc(
     record: Any, where: str, f: InputFile, settings: Settings, skipped: Counter[str]
 ) -> RawDoc | None:
     """A warcio record to a RawDoc when it is a 200 HTML response; None (counted) otherwise."""
+    from warcio.exceptions import ArchiveLoadFailed
+
     try:
         if record.rec_type != "response":
             skipped[f"{record.rec_type} records"] += 1
