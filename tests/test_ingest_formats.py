@@ -396,3 +396,18 @@ def test_zstd_bomb_is_refused_not_expanded(tmp_path: Path, kind: str) -> None:
     [problem] = problems
     assert "zstd data expands to more than" in problem.message
     one_line(problem)
+
+
+def test_oversized_warc_page_is_one_line_and_oversized_media_is_skipped(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    w = WARCWriter(out, gzip=False)
+    warc_record(w, "https://big.example/page", b"<p>" + b"long text " * 8000 + b"</p>")
+    warc_record(w, "https://big.example/video", b"\x00" * 80_000, ctype="video/mp4")
+    warc_record(w, "https://norrvik-news.example/ferry", page(0))
+    path = tmp_path / "big.warc"
+    path.write_bytes(out.getvalue())
+    docs, problems = read([path], max_article_bytes=2_000)
+    assert [d.url for d in docs] == ["https://norrvik-news.example/ferry"]
+    [problem] = problems
+    assert problem.where == f"{path}:1" and "over max_article_bytes" in problem.message
+    one_line(problem)
