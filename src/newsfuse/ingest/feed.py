@@ -54,7 +54,7 @@ def fetch(url: str, settings: Settings) -> bytes:
         with opener.open(request, timeout=timeout) as response:
             chunks: list[bytes] = []
             size = 0
-            while chunk := response.read(_CHUNK):
+            while chunk := response.read1(_CHUNK):  # returns what has arrived: deadline holds
                 size += len(chunk)
                 if size > limit:
                     raise InputError(
