@@ -10,6 +10,7 @@ import io
 import json
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -395,4 +396,44 @@ def test_zstd_bomb_is_refused_not_expanded(tmp_path: Path, kind: str) -> None:
     assert [d.text for d in docs] == [BODIES[0]]
     [problem] = problems
     assert "zstd data expands to more than" in problem.message
+    one_line(problem)
+
+
+def test_oversized_warc_page_is_one_line_and_oversized_media_is_skipped(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    w = WARCWriter(out, gzip=False)
+    warc_record(w, "https://big.example/page", b"<p>" + b"long text " * 8000 + b"</p>")
+    warc_record(w, "https://big.example/video", b"\x00" * 80_000, ctype="video/mp4")
+    warc_record(w, "https://norrvik-news.example/ferry", page(0))
+    path = tmp_path / "big.warc"
+    path.write_bytes(out.getvalue())
+    docs, problems = read([path], max_article_bytes=2_000)
+    assert [d.url for d in docs] == ["https://norrvik-news.example/ferry"]
+    [problem] = problems
+    assert problem.where == f"{path}:1" and "over max_article_bytes" in problem.message
+    one_line(problem)
+
+
+def test_feed_server_that_does_not_answer_in_time_is_one_line(tmp_path: Path) -> None:
+    class Slow(SimpleHTTPRequestHandler):
+        def do_GET(self) -> None:
+            time.sleep(3)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
+    (tmp_path / "b.rss").write_text(RSS)
+    try:
+        started = time.monotonic()
+        docs, problems = read([url, tmp_path / "b.rss"], fetch_timeout_s=0.5)
+        assert time.monotonic() - started < 2.5
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(docs) == 2
+    [problem] = problems
+    assert problem.where == url and "0.5 s" in problem.message
     one_line(problem)

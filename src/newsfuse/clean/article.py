@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -98,7 +97,8 @@ def _source(raw: RawDoc, found: _Found) -> str:
     called when it was saved.
     """
     source = raw.source or raw.origin
-    names = {PurePath(raw.origin).name, PurePath(raw.origin.rsplit(":", 1)[0]).name}
+    # The file name of "path" and of "path:line" (str ops: PurePath cost ~50 us an article)
+    names = {raw.origin.rsplit("/", 1)[-1], raw.origin.rsplit(":", 1)[0].rsplit("/", 1)[-1]}
     stems = {n.rsplit(".", 1)[0] for n in names if n.endswith((".gz", ".zst", ".zstd", ".bz2"))}
     if source not in names | stems:
         return source

@@ -66,7 +66,7 @@ _BULLETS = frozenset("•·-–—*►▶>|»")
 _OPEN_QUOTES = frozenset("\"'“‘«")
 _SEPARATORS = ("|", "»", "›", "•", "·", " / ")
 _TRUNCATED = ("...", "…", "[…]", "[...]")
-_DIGITS = "0123456789"
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 
 LINE_NAMES = [
     "bias_one", "chars", "words", "w1", "w2", "w3_4", "w5_7", "w8_12", "w13_20", "w21_40",
@@ -95,21 +95,22 @@ class LineShape:
         # Character-level and vocabulary features read only the opening of a long line:
         # they matter for short lines, and a paragraph's first 25 words tell as much.
         probe = line if size <= PROBE else line[:PROBE]
-        n = len(line.split())
+        split = line.split()
+        n = len(split)
         if n <= 2 and size > 20 and not line.isascii():
             n = size // 3  # Chinese or Japanese: no spaces, roughly a word per 2-3 characters
-        tokens = probe.split()
+        tokens = split if size <= PROBE else probe.split()
         k = len(tokens) or 1
         low = probe.lower()
         vocabulary = {token.strip(_STRIP) for token in low.split()}  # distinct words
         ui = len(vocabulary & UI_WORDS) if n <= 12 else 0  # menu words in prose are words
         func = len(vocabulary & FUNCTION_WORDS)
         reader = len(vocabulary & READER_WORDS)
-        caps = sum(1 for token in tokens if token[0].isupper())
+        caps = sum([token[0].isupper() for token in tokens])
         first_word = tokens[0].lower().strip(_STRIP) if tokens else ""
         last = line.rstrip(_CLOSERS)[-1:]
         first = line[0]
-        digits = sum(map(probe.count, _DIGITS))
+        digits = len(probe) - len(probe.translate(_NO_DIGITS))
         self.words = n
         self.sent = last in _SENT_END
         self.ui = ui > 0

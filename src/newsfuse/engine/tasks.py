@@ -13,7 +13,7 @@ import numpy as np
 
 from newsfuse.analysis import analyze
 from newsfuse.brief import summarize
-from newsfuse.dedup import fingerprint
+from newsfuse.dedup import fingerprint_rows
 from newsfuse.engine.pool import clean_all
 from newsfuse.ingest import read_paths
 from newsfuse.model import Analysis, Article, Problem, Story, SummarySentence
@@ -40,13 +40,15 @@ def read_part(wheres: list[str], settings: Settings) -> Part:
     part = Part()
     raws = read_paths(wheres, settings, part.read_problems)
     part.items = list(clean_all(raws, settings, 1))  # one process per worker: no nested pool
-    part.keys, part.sigs = fingerprint([a for a in part.items if isinstance(a, Article)], settings)
+    part.keys, part.sigs = fingerprint_rows(
+        [a for a in part.items if isinstance(a, Article)], settings
+    )
     return part
 
 
 def fingerprint_part(articles: list[Article], settings: Settings) -> Part:
     """Fingerprints of articles already stored, shaped like a read partition."""
-    keys, sigs = fingerprint(articles, settings)
+    keys, sigs = fingerprint_rows(articles, settings)
     return Part(items=list(articles), keys=keys, sigs=sigs)
 
 

@@ -10,9 +10,6 @@ import logging
 from collections import Counter
 from collections.abc import Iterator
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-
 from newsfuse.errors import InputError
 from newsfuse.ingest.files import InputFile, Stream, lower_first, open_input
 from newsfuse.ingest.warc import record_to_doc
@@ -44,6 +41,9 @@ class _Reader:
 
 
 def read_arc(f: InputFile, settings: Settings, problems: list[Problem]) -> Iterator[RawDoc]:
+    from warcio.archiveiterator import ArchiveIterator  # on first use: slow to import
+    from warcio.exceptions import ArchiveLoadFailed
+
     skipped: Counter[str] = Counter()
     number = read = 0
     with open_input(f) as stream:

@@ -18,8 +18,6 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-import feedparser
-
 from newsfuse.errors import InputError
 from newsfuse.ingest.files import InputFile, lower_first, open_input
 from newsfuse.ingest.identity import content_id, url_domain
@@ -56,7 +54,7 @@ def fetch(url: str, settings: Settings) -> bytes:
         with opener.open(request, timeout=timeout) as response:
             chunks: list[bytes] = []
             size = 0
-            while chunk := response.read(_CHUNK):
+            while chunk := response.read1(_CHUNK):  # returns what has arrived: deadline holds
                 size += len(chunk)
                 if size > limit:
                     raise InputError(
@@ -95,6 +93,8 @@ def read_feed(f: InputFile, settings: Settings, problems: list[Problem]) -> Iter
 def _entries(
     data: bytes, where: str, domain: str | None, problems: list[Problem]
 ) -> Iterator[RawDoc]:
+    import feedparser  # on first use: slow to import
+
     parsed: Any = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     if not parsed.get("version") and not parsed.entries:
         error = parsed.get("bozo_exception")

@@ -14,9 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from newsfuse.errors import InputError
 from newsfuse.ingest.columns import parse_column_map, resolve, row_to_doc
 from newsfuse.ingest.files import InputFile, lower_first, open_input
@@ -54,7 +51,10 @@ def _seekable(f: InputFile, settings: Settings) -> Iterator[IO[bytes] | Path]:
             yield copy
 
 
-def _open(source: IO[bytes] | Path, where: str) -> pq.ParquetFile:
+def _open(source: IO[bytes] | Path, where: str) -> Any:
+    import pyarrow as pa  # imported on first use: it costs ~0.5 s to import
+    import pyarrow.parquet as pq
+
     try:
         handle: Any = str(source) if isinstance(source, Path) else source
         return pq.ParquetFile(handle)
@@ -66,31 +66,41 @@ def read_parquet(f: InputFile, settings: Settings, problems: list[Problem]) -> I
     mapping = parse_column_map(settings.column_map)
     with _seekable(f, settings) as source:
         table = _open(source, f.where)
-        columns = list(table.schema_arrow.names)
-        fields = resolve(columns, mapping, f.where)
-        row = records = bad = 0
-        batches = table.iter_batches(batch_size=BATCH_ROWS)
-        while True:
+        try:
+            yield from _rows(table, mapping, f, problems)
+        finally:
+            table.close()
+
+
+def _rows(
+    table: Any, mapping: dict[str, str], f: InputFile, problems: list[Problem]
+) -> Iterator[RawDoc]:
+    import pyarrow as pa
+
+    fields = resolve(list(table.schema_arrow.names), mapping, f.where)
+    row = records = bad = 0
+    batches = table.iter_batches(batch_size=BATCH_ROWS)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            break
+        except (pa.ArrowException, OSError) as e:
+            raise InputError(
+                f.where,
+                f"corrupt Parquet data after row {row} ({_arrow_message(e)}); "
+                "rows before it were kept",
+            ) from None
+        for values in batch.to_pylist():
+            row += 1
+            origin = f"{f.where}:{row}"
             try:
-                batch = next(batches)
-            except StopIteration:
-                break
-            except (pa.ArrowException, OSError) as e:
-                raise InputError(
-                    f.where,
-                    f"corrupt Parquet data after row {row} ({_arrow_message(e)}); "
-                    "rows before it were kept",
-                ) from None
-            for values in batch.to_pylist():
-                row += 1
-                origin = f"{f.where}:{row}"
-                try:
-                    doc = row_to_doc(values, fields, origin, f.path)
-                except InputError as e:
-                    problems.append(Problem(e.where, e.message, stage="read"))
-                    bad += 1
-                    continue
-                records += 1
-                yield doc
-        if records == 0 and bad == 0:
-            raise InputError(f.where, "no rows")
+                doc = row_to_doc(values, fields, origin, f.path)
+            except InputError as e:
+                problems.append(Problem(e.where, e.message, stage="read"))
+                bad += 1
+                continue
+            records += 1
+            yield doc
+    if records == 0 and bad == 0:
+        raise InputError(f.where, "no rows")

@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
-
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from newsfuse.errors import InputError
 from newsfuse.ingest.decode import decode
@@ -38,6 +36,8 @@ FALLBACK_DATE = "published_fallback"  # meta key clean() reads when the page sta
 _MAX_HEADER_LINES = 200
 _LINE = 65536
 _SKIP_CHUNK = 1 << 20
+_PEEK = 8192  # enough of an oversized record to read its HTTP headers
+_HTML_HEADER = re.compile(rb"^content-type:[^\r\n]*html", re.I | re.M)
 _TRAILER = b"\r\n\r\n"
 
 
@@ -180,13 +180,12 @@ def _frame(framer: _Framer, first: bytes, settings: Settings) -> bytes | None:
     length = int(raw_length)
     kind = (_header_value(lines, b"warc-type") or b"").lower()
     if length > settings.max_article_bytes + _LINE:  # headroom for the HTTP headers
-        framer.skip(length)
+        head = framer.read(min(length, _PEEK))
+        framer.skip(length - len(head))
         framer.read(len(_TRAILER))
-        if kind == b"response":
-            peek = b"".join(lines).lower()
-            if b"html" in peek:
-                raise _BadRecord(f"page of {length} bytes, over max_article_bytes")
-        return None
+        if kind == b"response" and _HTML_HEADER.search(head.partition(b"\r\n\r\n")[0]):
+            raise _BadRecord(f"HTML page of {length} bytes, over max_article_bytes")
+        return None  # a video or a PDF: not an article, not a problem
     block = framer.read(length)
     trailer = framer.read(len(_TRAILER))
     if len(block) < length or trailer != _TRAILER:
@@ -201,6 +200,9 @@ def _frame(framer: _Framer, first: bytes, settings: Settings) -> bytes | None:
 def _to_doc(
     record_bytes: bytes, where: str, f: InputFile, settings: Settings, skipped: Counter[str]
 ) -> RawDoc | None:
+    from warcio.archiveiterator import ArchiveIterator  # on first use: slow to import
+    from warcio.exceptions import ArchiveLoadFailed
+
     try:
         record = next(iter(ArchiveIterator(io.BytesIO(record_bytes), check_digests=False)))
     except (ArchiveLoadFailed, ValueError, OSError, EOFError, StopIteration) as e:
@@ -212,6 +214,8 @@ def record_to_doc(
     record: Any, where: str, f: InputFile, settings: Settings, skipped: Counter[str]
 ) -> RawDoc | None:
     """A warcio record to a RawDoc when it is a 200 HTML response; None (counted) otherwise."""
+    from warcio.exceptions import ArchiveLoadFailed
+
     try:
         if record.rec_type != "response":
             skipped[f"{record.rec_type} records"] += 1
