@@ -41,7 +41,10 @@ def _more(count: int, what: str) -> list[str]:
 
 def render_story(view: StoryView) -> str:
     lines = [f"# {md(view.title) or 'Untitled story'}", ""]
-    lines.append(f"*{md(view.dates)}* · {len(view.entries)} articles · story {md(view.id)}")
+    when = (
+        f"events {md(view.events)} · published {md(view.dates)}" if view.events else md(view.dates)
+    )
+    lines.append(f"*{when}* · {len(view.entries)} articles · story {md(view.id)}")
     lines.append("")
     lines.append(f"Outlets: {', '.join(md(s) for s in view.sources) or 'unknown'}")
     lines += ["", "## Summary", ""]
