@@ -33,7 +33,6 @@ def _resolve(text: str, ref: date = THURSDAY) -> str | None:
         ("The minister resigned on Friday.", "2024-03-08"),  # past tense: the Friday before
         ("The minister will resign on Friday.", "2024-03-15"),  # future tense: the next one
         ("The court is expected to rule on Monday.", "2024-03-18"),
-        ("The minister said she would visit the town on Monday.", "2024-03-18"),
         ("The vote took place last Thursday.", "2024-03-07"),
         ("The vote takes place next Thursday.", "2024-03-21"),
         ("Parliament met this Thursday.", "2024-03-14"),

@@ -70,7 +70,7 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 _ANY = re.compile("|".join(f"(?P<k_{k}>{p.replace('(?P<', f'(?P<{k}_')})" for k, p in _PATTERNS))
 _FUTURE = re.compile(
-    r"\b(?:will|won['’]t|shall|['’]ll|would|going\s+to|(?:is|are)\s+to|"
+    r"\b(?:will|won['’]t|shall|['’]ll|going\s+to|(?:is|are)\s+to|"
     r"(?:is|are)\s+(?:due|set|scheduled|expected|slated|planning|poised)\s+to|plans?\s+to|"
     r"upcoming)\b",
     re.IGNORECASE,
