@@ -10,7 +10,9 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from newsfuse.brief import write_report
+import pytest
+
+from newsfuse.brief import sections, write_report
 from newsfuse.brief.candidates import Candidate
 from newsfuse.brief.sections import day_label
 from newsfuse.brief.summary import fact_support
@@ -278,3 +280,19 @@ class _Tags(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
+
+
+def test_details_beyond_the_first_fold_away_in_html_and_are_counted_in_markdown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sections, "MAX_DETAILS", 1)
+    text = _markdown(tmp_path)
+    assert "…and 1 more single-source details in index.html" in text
+    (page,) = write_report(_report(), tmp_path / "html", formats=["html"])
+    html = page.read_text(encoding="utf-8")
+    folded = html.split("<details>", 1)[1].split("</details>", 1)[0]
+    assert "1 more single-source detail<" in folded
+    shown = _section(text, "Reported by one source only")
+    # Whichever detail is shown in full, the other is the one folded away.
+    other = "2-metre gash" if "Tove Lind" in shown else "Tove Lind"
+    assert other in folded and other not in shown

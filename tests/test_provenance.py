@@ -70,6 +70,15 @@ def test_when_dates_are_unknown_the_more_complete_text_is_the_source() -> None:
     assert links["b"].derived_from is None
 
 
+def test_when_dates_are_unknown_the_near_duplicate_search_decides() -> None:
+    a = _article("a", ORIGINAL)
+    b = _article("b", ORIGINAL.replace("Sunday night", "Sunday evening"), "2024-03-03")
+    a.duplicate_of = "b"  # dedup named the dated text the original
+    links = {link.article: link for link in trace_provenance([a, b])}
+    assert links["a"].derived_from == "b" and links["b"].derived_from is None
+    assert "near-duplicate search" in links["a"].evidence
+
+
 def test_a_shared_quotation_is_not_copying() -> None:
     quote = (
         "“We will rebuild every bridge on this river before the winter comes and we will not "

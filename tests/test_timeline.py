@@ -9,6 +9,7 @@ import pytest
 from newsfuse.analysis.dates import find_dates, is_future, resolve
 from newsfuse.analysis.timeline import (
     build_timeline,
+    date_conflicts,
     dated_clauses,
     estimate_story_date,
     find_anomalies,
@@ -144,3 +145,22 @@ def test_events_reported_in_other_words_merge_in_the_timeline() -> None:
     assert merged.expression is not None and "Tuesday" in merged.expression
     other = next(e for e in events if e is not merged)
     assert other.articles == ["c"]
+
+
+@pytest.mark.slow
+def test_weekdays_read_into_different_weeks_are_not_a_dispute() -> None:
+    from newsfuse.embed import get_encoder
+
+    # "are closed until Thursday" (read as past) and "will stay shut until Thursday" (future)
+    # on one Monday: the same day in the sources, read a week apart.
+    articles = [
+        _article("a", "All schools in the Lenna valley are closed until Thursday.", "2024-03-11"),
+        _article("b", "Lenna valley schools will stay shut until this Thursday.", "2024-03-11"),
+        _article("c", "The Lenna flood barrier collapsed on Tuesday, 12 March.", "2024-03-12"),
+        _article("d", "The Lenna flood barrier collapsed on 13 March.", "2024-03-13"),
+    ]
+    story = estimate_story_date(articles)
+    conflicts = date_conflicts(dated_clauses(articles, story, []), get_encoder("minilm"))
+    assert all("schools" not in c.topic for c in conflicts)
+    barrier = [c for c in conflicts if "barrier" in c.topic]
+    assert barrier and {cl.value for cl in barrier[0].claims} == {"2024-03-12", "2024-03-13"}

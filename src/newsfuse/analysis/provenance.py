@@ -72,6 +72,10 @@ def _precedes(b: _Profile, a: _Profile) -> tuple[bool, str]:
         days = (da - db).days
         when = "later the same day" if days < 1 else f"{days} day{'s' if days > 1 else ''} later"
         return (db < da, f"published {when}" if db < da else "")
+    if a.article.duplicate_of == b.article.id:  # dedup already chose b as the original
+        return True, "dates tie or unknown; the near-duplicate search names it the original"
+    if b.article.duplicate_of == a.article.id:
+        return False, ""
     nb, na = len(b.sentences), len(a.sentences)
     if nb >= MORE_COMPLETE * na:
         return True, "dates tie or unknown; the source is the more complete text"

@@ -289,6 +289,8 @@ def date_conflicts(dated: list[DatedClause], encoder: Encoder) -> list[Conflict]
             same_words = a.expression.text.lower() == b.expression.text.lower()
             if same_words and not a.expression.absolute:
                 continue
+            if _week_apart(a, b):
+                continue
             if is_same_fact(a.clause.text, b.clause.text, float(cos[i, j]), encoder.name):
                 seen.add((a.article, b.article))
                 claims = [
@@ -304,6 +306,16 @@ def date_conflicts(dated: list[DatedClause], encoder: Encoder) -> list[Conflict]
                 ]
                 conflicts.append(Conflict("date", f"date of: {a.clause.text[:80]}", claims))
     return conflicts
+
+
+def _week_apart(a: DatedClause, b: DatedClause) -> bool:
+    """Two weekday names resolved into different weeks ("until Thursday" read as last week's
+    in one article, next week's in another): the words agree and only the reading of the
+    reference week differs, which is not a disagreement between the sources."""
+    if a.expression.kind != "weekday" or b.expression.kind != "weekday":
+        return False
+    gap = (date.fromisoformat(a.date) - date.fromisoformat(b.date)).days
+    return gap % 7 == 0
 
 
 def _quoted(d: DatedClause) -> bool:

@@ -36,12 +36,15 @@ def _line(text: str, citations: list[tuple[int, str]]) -> str:
 
 
 def _more(count: int, what: str) -> list[str]:
-    return [f"- *…and {count} more {what} in report.json*"] if count else []
+    return [f"- *…and {count} more {what}*"] if count else []
 
 
 def render_story(view: StoryView) -> str:
     lines = [f"# {md(view.title) or 'Untitled story'}", ""]
-    lines.append(f"*{md(view.dates)}* · {len(view.entries)} articles · story {md(view.id)}")
+    when = (
+        f"events {md(view.events)} · published {md(view.dates)}" if view.events else md(view.dates)
+    )
+    lines.append(f"*{when}* · {len(view.entries)} articles · story {md(view.id)}")
     lines.append("")
     lines.append(f"Outlets: {', '.join(md(s) for s in view.sources) or 'unknown'}")
     lines += ["", "## Summary", ""]
@@ -96,13 +99,13 @@ def _analysis(view: StoryView) -> list[str]:
             for side in d.sides:
                 for c in side.claims:
                     lines.append("    - " + _line(_quoted_claim(c, d.kind), c.citations))
-        lines += _more(s.more.get("disputes", 0), "disputes")
+        lines += _more(s.more.get("disputes", 0), "disputes in report.json")
     if s.details:
         lines += ["", "## Reported by one source only", ""]
         for detail in s.details:
             note = f" *({md(detail.note)})*" if detail.note else ""
             lines.append("- " + _line(md(detail.text) + note, detail.citations))
-        lines += _more(s.more.get("details", 0), "single-source details")
+        lines += _more(len(s.other_details), "single-source details in index.html")
     if s.quotes:
         lines += ["", "## Quotes", ""]
         for q in s.quotes:
@@ -114,11 +117,11 @@ def _analysis(view: StoryView) -> list[str]:
                     text = f"“{md(w.text)}”" if w.direct else f"{md(w.text)} *(reported speech)*"
                     indent = "    - " if k == 0 else "        - worded as: "
                     lines.append(indent + _line(text, w.citations))
-        lines += _more(s.more.get("quotes", 0), "quotes")
+        lines += _more(s.more.get("quotes", 0), "quotes in report.json")
     if s.events:
         lines += ["", "## Timeline", ""]
         for e in s.events:
             said = f" *({md(e.expression)})*" if e.expression else ""
             lines.append(f"- **{md(e.label)}**{said}: " + _line(md(e.text), e.citations))
-        lines += _more(s.more.get("events", 0), "dated events")
+        lines += _more(s.more.get("events", 0), "dated events in report.json")
     return lines

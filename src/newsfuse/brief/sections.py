@@ -91,6 +91,7 @@ class Sections:
     quotes: list[QuoteEntry] = field(default_factory=list)
     events: list[EventEntry] = field(default_factory=list)
     more: dict[str, int] = field(default_factory=dict)  # entries left out, per section
+    other_details: list[DetailEntry] = field(default_factory=list)  # folded away in HTML
 
 
 def _split(claim: Claim) -> ClaimEntry:
@@ -147,8 +148,9 @@ def _specific(fact: Fact, rare: set[str]) -> int:
 
 def details(
     facts: list[Fact], entities: list[Entity], cite: Citer, shown: set[str]
-) -> tuple[list[DetailEntry], int]:
-    """Facts resting on one independent source, the most specific first.
+) -> tuple[list[DetailEntry], list[DetailEntry]]:
+    """Facts resting on one independent source: the most specific, then the rest; each part
+    in article order.
 
     `shown` holds the folded text of sentences already in the summary. A fact printed by
     several outlets that all copy one origin is still one source, and says so.
@@ -173,7 +175,8 @@ def details(
         found.append((-_specific(fact, rare), n, DetailEntry(text, cite(fact.articles), note)))
     found.sort(key=lambda t: (t[0], t[1]))
     picked = sorted(found[:MAX_DETAILS], key=lambda t: (t[2].citations[:1], t[1]))
-    return [d for _, _, d in picked], max(0, len(found) - MAX_DETAILS)
+    rest = sorted(found[MAX_DETAILS:], key=lambda t: (t[2].citations[:1], t[1]))
+    return [d for _, _, d in picked], [d for _, _, d in rest]
 
 
 def quotes(found: list[Quote], cite: Citer) -> tuple[list[QuoteEntry], int]:
@@ -246,7 +249,8 @@ def sections(analysis: Analysis | None, cite: Citer, shown: set[str]) -> Section
     out = Sections(disputes=disputes(analysis.conflicts, cite))
     out.more["disputes"] = max(0, len(out.disputes) - MAX_DISPUTES)
     out.disputes = out.disputes[:MAX_DISPUTES]
-    out.details, out.more["details"] = details(analysis.facts, analysis.entities, cite, shown)
+    out.details, out.other_details = details(analysis.facts, analysis.entities, cite, shown)
+    out.more["details"] = len(out.other_details)
     out.quotes, out.more["quotes"] = quotes(analysis.quotes, cite)
     out.events, out.more["events"] = events(analysis, cite)
     return out

@@ -18,7 +18,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from newsfuse.analysis.vectors import shared_encoder
-from newsfuse.brief.candidates import Candidate, candidates
+from newsfuse.brief.candidates import Candidate, candidates, numbers
 from newsfuse.model import Article, Story, SummarySentence
 from newsfuse.settings import Settings
 
@@ -39,6 +39,7 @@ SAME_ARTICLE_PENALTY = 0.02  # prefer a new voice when two picks are otherwise e
 MAX_POOL = 3000  # sentences per story: bounds time and the pairwise matrices (~10 MB each)
 MIN_PER_ARTICLE = 8  # ...but every article keeps at least its lead sentences
 MIN_SENTENCES = 3  # a summary shorter than this is a headline, not a summary
+WHOLE = 0.8  # a fact passage covering this share of a sentence's words vouches for all of it
 WORD_BUDGET = 100  # words: a paragraph read in half a minute; the sentence crossing it stays
 
 
@@ -59,6 +60,8 @@ def summarize(
     close = _close(pool, vectors, SAME_MEANING.get(settings.encoder, 0.8))
     same = _vouches(pool, close)
     supporters = [{pool[j].article for j in np.flatnonzero(same[i])} for i in range(len(pool))]
+    for found, extra in zip(supporters, fact_citations(pool, story), strict=True):
+        found.update(a for a in extra if a in order)
     independent = len(set(root.values()))
     backing = fact_support(pool, story)
     relevance = np.array(
@@ -81,6 +84,32 @@ def summarize(
     ]
 
 
+Passage = tuple[str, int, int, frozenset[str], list[str]]  # text, words, sources, numbers, ids
+
+
+def _passages(story: Story) -> dict[str, list[Passage]]:
+    """Each article's passages of facts that more than one independent source reports."""
+    found: dict[str, list[Passage]] = {}
+    if story.analysis is None:
+        return found
+    for fact in story.analysis.facts:
+        if fact.independent_sources < 2:
+            continue
+        for span in fact.spans:
+            text = _fold(span.text)
+            if text:
+                found.setdefault(span.article, []).append(
+                    (
+                        text,
+                        len(text.split()),
+                        fact.independent_sources,
+                        numbers(span.text),
+                        fact.articles,
+                    )
+                )
+    return found
+
+
 def fact_support(pool: Sequence[Candidate], story: Story) -> list[float]:
     """Independent sources behind each candidate, from the analysis's facts.
 
@@ -89,26 +118,30 @@ def fact_support(pool: Sequence[Candidate], story: Story) -> list[float]:
     clause that many sources repeat while the rest of it rests on one.
     """
     backing = [1.0] * len(pool)
-    if story.analysis is None:
-        return backing
-    passages: dict[str, list[tuple[str, int, int]]] = {}
-    for fact in story.analysis.facts:
-        if fact.independent_sources < 2:
-            continue
-        for span in fact.spans:
-            text = _fold(span.text)
-            if text:
-                passages.setdefault(span.article, []).append(
-                    (text, len(text.split()), fact.independent_sources)
-                )
+    passages = _passages(story)
     for i, c in enumerate(pool):
         sentence = _fold(c.text)
         words = max(len(sentence.split()), 1)
-        for text, length, sources in passages.get(c.article, ()):
+        for text, length, sources, _, _ in passages.get(c.article, ()):
             if text in sentence or sentence in text:
                 share = min(1.0, length / words)
                 backing[i] = max(backing[i], 1.0 + (sources - 1) * share)
     return backing
+
+
+def fact_citations(pool: Sequence[Candidate], story: Story) -> list[set[str]]:
+    """Articles a candidate may cite on the analysis's word: those of a fact whose passage is
+    (nearly) the whole sentence and carries every number the sentence states."""
+    cites: list[set[str]] = [set() for _ in pool]
+    passages = _passages(story)
+    for i, c in enumerate(pool):
+        sentence = _fold(c.text)
+        words = max(len(sentence.split()), 1)
+        for text, length, _, figures, ids in passages.get(c.article, ()):
+            whole = (text in sentence or sentence in text) and length >= WHOLE * words
+            if whole and c.numbers <= figures:
+                cites[i].update(ids)
+    return cites
 
 
 def _fold(text: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from newsfuse.brief.report import story_sources
-from newsfuse.brief.sections import Cite, Sections, folded, sections
+from newsfuse.brief.sections import Cite, Sections, day_label, folded, sections
 from newsfuse.model import Analysis, Article, Membership, Story
 
 
@@ -51,6 +51,7 @@ class StoryView:
     entries: list[SourceEntry]
     filename: str
     sections: Sections = field(default_factory=Sections)
+    events: str = ""  # when the events happened, by the analysis ("" when unknown)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -152,7 +153,18 @@ def story_view(story: Story, articles: Mapping[str, Article], index: int) -> Sto
         entries=entries,
         filename=story_filename(story.id),
         sections=sections(story.analysis, cite, folded([s.text for s in story.summary])),
+        events=event_range(story.analysis.story_dates if story.analysis else []),
     )
+
+
+def event_range(dates: Sequence[str]) -> str:
+    """The events' days, which can differ from the publication dates (late or misdated
+    copies); the header shows both."""
+    found = sorted(d for d in dates if d)
+    if not found:
+        return ""
+    first, last = day_label(found[0]), day_label(found[-1])
+    return first if first == last else f"{first} – {last}"
 
 
 def source_notes(
