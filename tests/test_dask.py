@@ -60,8 +60,10 @@ def _tables(db: Path) -> dict[str, list[Any]]:
 
 
 def test_examples_give_the_same_stories_links_and_analysis(cluster: Any, tmp_path: Path) -> None:
-    local = api.run([EXAMPLES], db=tmp_path / "local.db")
-    dask = api.run([EXAMPLES], db=tmp_path / "dask.db", scheduler=cluster[0].scheduler_address)
+    settings = Settings.from_env(encoder="model2vec")  # MiniLM loads too slowly for a test
+    local = api.run([EXAMPLES], db=tmp_path / "local.db", settings=settings)
+    address = cluster[0].scheduler_address
+    dask = api.run([EXAMPLES], db=tmp_path / "dask.db", settings=settings, scheduler=address)
     assert _outcome(dask) == _outcome(local)
     assert any(a.duplicate_of for a in dask.articles)  # the examples hold copies
     assert [s.analysis for s in dask.stories] == [s.analysis for s in local.stories]
