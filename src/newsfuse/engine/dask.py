@@ -36,7 +36,8 @@ from newsfuse.settings import Settings
 from newsfuse.store import Store
 
 PARTS_PER_WORKER = 4  # partitions per worker: enough to balance, few enough to stay cheap
-STORED_CHUNK = 2_000  # stored articles per fingerprint task
+STORED_CHUNK = 1_000  # stored articles per fingerprint task (~5 MB of text)
+BATCH_CHARS = 3_000_000  # text per analysis task: each stays below Dask's 10 MB graph warning
 
 
 class DaskEngineError(NewsfuseError):
@@ -206,7 +207,8 @@ class DaskEngine:
     def brief(self, stories: list[Story], articles: list[Article]) -> None:
         """Analysis and summary per story on the workers, in batches of similar weight."""
         by_id = {a.id: a for a in articles}
-        count = min(len(stories), 8 * self._workers())
+        chars = sum(len(a.text) for a in articles)
+        count = min(len(stories), max(8 * self._workers(), chars // BATCH_CHARS))
         batches: list[list[Story]] = [[] for _ in range(count)]
         load = [0] * count
         for story in sorted(stories, key=lambda s: (-len(s.articles), s.id)):
@@ -218,9 +220,8 @@ class DaskEngine:
                 (batch, [by_id[a] for s in batch for a in dict.fromkeys(s.articles) if a in by_id])
                 for batch in batches
             ]
-            data = self.client.scatter(shipped, hash=False)
-            futures = [
-                self.client.submit(_brief_shipped, d, self.settings, pure=False) for d in data
+            futures = [  # inline, not scattered: Dask can rerun it when a worker is lost
+                self.client.submit(brief_stories, *d, self.settings, pure=False) for d in shipped
             ]
             found: dict[str, tuple[Any, Any]] = {}
             for future in _distributed().as_completed(futures):
@@ -247,10 +248,11 @@ class DaskEngine:
             indexes = [_global(r, batch, place, stored_ids) for r in rows]
             if stored:  # their signatures are not kept: fingerprint them again, on the workers
                 starts = range(0, len(stored), STORED_CHUNK)
-                data = self.client.scatter(
-                    [stored[s : s + STORED_CHUNK] for s in starts], hash=False
-                )
-                parts = self.client.map(fingerprint_part, data, settings=self.settings) + parts
+                chunks = [stored[s : s + STORED_CHUNK] for s in starts]  # inline, as in brief()
+                parts = [
+                    self.client.submit(fingerprint_part, c, self.settings, pure=False)
+                    for c in chunks
+                ] + parts
                 ends = [min(s + STORED_CHUNK, len(stored)) for s in starts]
                 indexes = [np.arange(s, e) for s, e in zip(starts, ends, strict=True)] + indexes
             changed = self.deduplicate(articles, parts, indexes)
@@ -282,10 +284,6 @@ class DaskEngine:
             stats=self.stats,
             new_articles=stat.items_out,
         )
-
-
-def _brief_shipped(data: tuple[list[Story], list[Article]], settings: Settings) -> list[Any]:
-    return brief_stories(data[0], data[1], settings)
 
 
 def _global(

@@ -1,0 +1,110 @@
+"""Local engine vs the Dask engine with 1 and 2 workers, on the same synthetic corpus.
+
+    python bench/dask.py --n 1000
+
+The corpus is perturbed real text from ../shared (bench/corpus.py), in JSONL files of
+--shard articles, so Dask has file partitions to spread. Each engine first runs once on
+examples/ as a warm-up, so model loading (once per process) is not timed; LocalCluster
+start-up is timed separately. Every Dask run must give the local engine's stories, duplicate links
+and summaries, or the script fails. Prints seconds, articles/s and speed-ups, and the
+machine's load average, because a shared machine changes every number here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+# Named after what it measures, this file would shadow the dask package: look here last.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
+
+from corpus import write_corpus  # noqa: E402
+
+from newsfuse import api  # noqa: E402
+from newsfuse.model import Report  # noqa: E402
+from newsfuse.settings import Settings  # noqa: E402
+
+
+def outcome(report: Report) -> tuple[Any, ...]:
+    stories = [(s.id, s.articles, s.summary) for s in report.stories]
+    links = sorted((a.id, a.duplicate_of, a.duplicate_score) for a in report.articles)
+    return stories, links
+
+
+def timed(paths: list[Path], db: Path, settings: Settings, **engine: Any) -> tuple[float, Report]:
+    started = time.perf_counter()
+    report = api.run(paths, db=db, settings=settings, **engine)
+    return time.perf_counter() - started, report
+
+
+def main() -> None:
+    from distributed import Client, LocalCluster
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=1000, help="articles in the corpus")
+    parser.add_argument("--shard", type=int, default=100, help="articles per input file")
+    parser.add_argument("--encoder", default="model2vec", choices=("model2vec", "minilm"))
+    parser.add_argument("--no-analysis", action="store_true", help="skip the analysis stage")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    settings = Settings.from_env(encoder=args.encoder, analysis=not args.no_analysis)
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        paths = write_corpus(root / "corpus", args.n, shard=args.shard)
+        warm = [HERE.parent / "examples"]  # every stage, multi-article stories, both workers
+        timed(warm, root / "warm-local.db", settings)
+        seconds, reference = timed(paths, root / "local.db", settings)
+        rows.append({"engine": "local", "workers": 1, "seconds": seconds, "start_s": 0.0})
+        for workers in (1, 2):
+            started = time.perf_counter()
+            with (
+                LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+                ) as cluster,
+                Client(cluster),
+            ):
+                start_s = time.perf_counter() - started
+                address = cluster.scheduler_address
+                timed(warm, root / f"warm-{workers}.db", settings, scheduler=address)
+                seconds, report = timed(
+                    paths, root / f"dask-{workers}.db", settings, scheduler=address
+                )
+            if outcome(report) != outcome(reference):
+                raise SystemExit(f"dask with {workers} worker(s) differs from the local engine")
+            stages = {s.stage: s.seconds for s in report.stats}
+            rows.append(
+                {"engine": "dask", "workers": workers, "seconds": seconds, "start_s": start_s}
+                | {"stages": stages}
+            )
+    n = len(reference.articles)
+    local_s, one_s = rows[0]["seconds"], rows[1]["seconds"]
+    print(
+        f"corpus: {n} articles in {len(paths)} files, {len(reference.stories)} stories, "
+        f"{sum(a.duplicate_of is not None for a in reference.articles)} duplicates; "
+        f"encoder {args.encoder}, analysis {'off' if args.no_analysis else 'on'}; "
+        f"same output: yes; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    print(f"{'engine':<8}{'workers':>8}{'seconds':>9}{'art/s':>8}{'vs local':>10}{'vs 1 wkr':>10}")
+    for r in rows:
+        s = r["seconds"]
+        print(
+            f"{r['engine']:<8}{r['workers']:>8}{s:>9.1f}{n / s:>8.1f}"
+            f"{local_s / s:>9.2f}x{one_s / s:>9.2f}x"
+        )
+    for r in rows[1:]:
+        shown = ", ".join(f"{k} {v:.1f}s" for k, v in r["stages"].items())
+        print(f"dask {r['workers']}: cluster start {r['start_s']:.1f}s (not timed above); {shown}")
+    if args.json:
+        print(json.dumps({"articles": n, "runs": rows, "load_average": os.getloadavg()[0]}))
+
+
+if __name__ == "__main__":
+    main()
