@@ -217,6 +217,19 @@ class Library:
                 self._memo_bytes -= self._memo.popitem(last=False)[1][1]
         return value
 
+    def peek(self, key: tuple[Any, ...]) -> Any | None:
+        """What `memo` holds for `key` in the current database state, or None; never reads
+        the database (a changed file just means None), so it is safe on an event loop."""
+        with self._lock:
+            index = self._index
+            if index is None or self._stamp != self._file_stamp():
+                return None
+            found = self._memo.get((index.version, *key))
+            if found is None:
+                return None
+            self._memo.move_to_end((index.version, *key))
+            return found[0]
+
     def sources(self) -> list[str]:
         return list(self._current().sources)
 

@@ -114,11 +114,6 @@ def create_app(
     async def bad_input(request: Request, exc: NewsfuseError) -> Response:
         return _error(request, 400, str(exc))
 
-    @app.exception_handler(Exception)
-    async def crashed(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _error(request, 500, "internal error; the server log has the details")
-
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -23,6 +24,7 @@ from newsfuse.web import views
 from newsfuse.web.security import token_matches
 
 router = APIRouter(prefix="/api")
+T = TypeVar("T")
 
 ID_PATTERN = r"^[^\x00-\x1f\x7f]{1,256}$"
 DATE_PATTERN = r"^(\d{4}-\d{2}-\d{2})?$"  # empty: no filter
@@ -41,6 +43,23 @@ def ok(data: dict[str, Any], status: int = 200) -> JSONResponse:
     return JSONResponse(data, status_code=status)
 
 
+async def cached(lib: api.Library, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """`build()` once per database state (Library.memo). A hit is answered on the event loop;
+    only a miss pays for the hop to a worker thread, where reading and rendering run."""
+    hit = lib.peek(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    return await run_in_threadpool(lib.memo, key, build)
+
+
+def json_bytes(data: dict[str, Any]) -> bytes:
+    return bytes(JSONResponse(data).body)
+
+
+def ok_bytes(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
+
+
 def _day(name: str, value: str | None) -> str | None:
     """A YYYY-MM-DD day, or None for a blank field (an HTML form sends empty fields)."""
     if not value:
@@ -51,7 +70,7 @@ def _day(name: str, value: str | None) -> str | None:
         raise HTTPException(422, f"invalid request: {name}: {value!r} is not a day") from None
 
 
-def stories_filters(
+async def stories_filters(
     q: Annotated[str | None, Query(max_length=500, description="Full-text query.")] = None,
     since: Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY-MM-DD")] = None,
     until: Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY-MM-DD")] = None,
@@ -82,19 +101,28 @@ def stories_dict(request: Request, filters: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/stories", summary="Stories, paged, with full-text, date and source filters")
-def list_stories(
+async def list_stories(
     request: Request, filters: Annotated[dict[str, Any], Depends(stories_filters)]
-) -> JSONResponse:
-    return ok(stories_dict(request, filters))
+) -> Response:
+    key = ("api-stories", *sorted(filters.items()))
+    return ok_bytes(
+        await cached(library(request), key, lambda: json_bytes(stories_dict(request, filters)))
+    )
 
 
 @router.get("/stories/{story_id}", summary="One story: brief, citations' evidence, analysis")
-def get_story(
+async def get_story(
     request: Request,
     story_id: StoryId,
     texts: Annotated[bool, Query(description="Include the member articles' texts.")] = False,
-) -> JSONResponse:
-    return ok(views.story_dict(library(request), story_id, texts=texts))
+) -> Response:
+    lib = library(request)
+    body = await cached(
+        lib,
+        ("api-story", story_id, texts),
+        lambda: json_bytes(views.story_dict(lib, story_id, texts=texts)),
+    )
+    return ok_bytes(body)
 
 
 @router.get("/articles/{article_id}", summary="One article: text, removed clutter, copies")
