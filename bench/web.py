@@ -235,8 +235,16 @@ async def load(
 
 
 def _cpu_seconds(pid: int) -> float:
-    times = psutil.Process(pid).cpu_times()
-    return float(times.user + times.system)
+    """CPU time of a process and its children (the server's worker processes)."""
+    main = psutil.Process(pid)
+    total = 0.0
+    for process in [main, *main.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def free_port() -> int:
@@ -259,6 +267,7 @@ def main() -> None:
     parser.add_argument(
         "--warm", action="store_true", help="visit every page once before measuring"
     )
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--json", action="store_true", help="one JSON object as the last line")
     args = parser.parse_args()
 
@@ -278,7 +287,7 @@ def main() -> None:
         port = free_port()
         command = [sys.executable, "-m", "newsfuse.cli", "serve", "--db", str(db)]
         server = subprocess.Popen(
-            [*command, "--port", str(port)],
+            [*command, "--port", str(port), "--workers", str(args.workers)],
             env={k: v for k, v in os.environ.items() if k != "NEWSFUSE_TOKEN"},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -316,6 +325,7 @@ def main() -> None:
         "stories": n_stories,
         "clients": args.clients,
         "warm": args.warm,
+        "workers": args.workers,
         "seconds": round(elapsed, 1),
         "requests": len(latencies),
         "requests_per_s": round(len(latencies) / elapsed, 1),

@@ -454,7 +454,7 @@ def test_serve_command_starts_the_server_with_the_token_from_the_environment(
     env = {**os.environ, "NEWSFUSE_TOKEN": TOKEN}
     command = [sys.executable, "-m", "newsfuse.cli", "serve", "--db", str(tmp_path / "new.db")]
     server = subprocess.Popen(
-        [*command, "--port", str(port)],
+        [*command, "--port", str(port), "--workers", "2"],  # the token must reach both
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -474,9 +474,11 @@ def test_serve_command_starts_the_server_with_the_token_from_the_environment(
                 time.sleep(0.2)
         assert stories.json()["total"] == 0  # a new, empty database
         record = {"text": "Some words.", "source": "t.example"}
-        error_of(httpx.post(url + "/api/articles", json=record), 403)
         bad = {"authorization": f"Bearer {TOKEN}", "content-type": "application/json"}
-        error_of(httpx.post(url + "/api/articles", content=b"{", headers=bad), 400)  # token ok
+        for _ in range(4):  # new connections: whichever worker answers
+            with httpx.Client(base_url=url) as client:
+                error_of(client.post("/api/articles", json=record), 403)
+                error_of(client.post("/api/articles", content=b"{", headers=bad), 400)
     finally:
         server.terminate()
         server.wait(timeout=20)

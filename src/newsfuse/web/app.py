@@ -29,6 +29,7 @@ from newsfuse.web.security import Attempts, Guard, envelope
 log = logging.getLogger("newsfuse.web")
 
 TOKEN_ENV = "NEWSFUSE_TOKEN"
+SERVE_DB_ENV = "NEWSFUSE_SERVE_DB"  # how `newsfuse serve --workers N` names the database
 
 
 def _wants_html(request: Request) -> bool:
@@ -131,3 +132,8 @@ def create_app(
     app.include_router(assets.router)
     app.add_middleware(Guard, max_body=limit)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for uvicorn's worker processes, which can only import a factory by name."""
+    return create_app(os.environ.get(SERVE_DB_ENV, api.DEFAULT_DB))
