@@ -7,14 +7,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsfuse.cards import ArticleRecord as ArticleRecord
+from newsfuse.cards import Found as Found
+from newsfuse.cards import StoryCard as StoryCard
+from newsfuse.cards import StoryPage as StoryPage
 from newsfuse.engine.progress import Progress
 from newsfuse.errors import MissingExtraError
 from newsfuse.library import SORTS as SORTS
-from newsfuse.library import ArticleRecord as ArticleRecord
-from newsfuse.library import Found as Found
 from newsfuse.library import Library as Library
-from newsfuse.library import StoryCard as StoryCard
-from newsfuse.library import StoryPage as StoryPage
 from newsfuse.library import ensure_db as ensure_db
 from newsfuse.model import Article, Report, Story
 from newsfuse.settings import Settings

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 from newsfuse import api
 from newsfuse.errors import NewsfuseError, NotFoundError, StoreError
 from newsfuse.settings import Settings
-from newsfuse.web import assets, pages, routes
+from newsfuse.web import assets, pages, routes, writes
 from newsfuse.web.render import render
 from newsfuse.web.security import Attempts, Guard, envelope
 
@@ -121,13 +121,14 @@ def create_app(
                 title=app.title, version=app.version, summary=app.summary, routes=app.routes
             )
             components = schema.setdefault("components", {})
-            for key, values in routes.openapi_components().items():
+            for key, values in writes.openapi_components().items():
                 components.setdefault(key, {}).update(values)
             app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
     app.include_router(routes.router)
+    app.include_router(writes.router)
     app.include_router(pages.router)
     app.include_router(assets.router)
     app.add_middleware(Guard, max_body=limit)
