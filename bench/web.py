@@ -234,11 +234,11 @@ async def load(
     return latencies, sum(errors.values()), errors
 
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU time of a process and its children (the server's worker processes)."""
+def _cpu_seconds(pid: int, children: bool = True) -> float:
+    """CPU time of a process and, with `children`, of its children (the server's workers)."""
     main = psutil.Process(pid)
     total = 0.0
-    for process in [main, *main.children(recursive=True)]:
+    for process in [main, *(main.children(recursive=True) if children else [])]:
         try:
             times = process.cpu_times()
         except psutil.NoSuchProcess:
@@ -308,14 +308,14 @@ def main() -> None:
                 print(f"warmed {len(story_ids)} story pages in {warmed:.1f} s")
             load_before = os.getloadavg()[0]
             cpu_before = _cpu_seconds(server.pid)
-            own_before = _cpu_seconds(os.getpid())
+            own_before = _cpu_seconds(os.getpid(), children=False)
             began = time.perf_counter()
             latencies, errors, kinds = asyncio.run(
                 load(port, story_ids, args.clients, args.seconds)
             )
             elapsed = time.perf_counter() - began
             server_cpu = _cpu_seconds(server.pid) - cpu_before
-            client_cpu = _cpu_seconds(os.getpid()) - own_before
+            client_cpu = _cpu_seconds(os.getpid(), children=False) - own_before
         finally:
             server.terminate()
             server.wait(timeout=30)
