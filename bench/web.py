@@ -7,7 +7,9 @@ that folder is absent), grouped into stories and written through the store API, 
 takes seconds instead of a pipeline run. Then it starts `newsfuse serve` in its own process
 and lets `--clients` clients fetch story pages and stories-list pages (half each, random
 story and list page) as fast as they get answers, for `--seconds`. Prints requests/s,
-p50/p95/p99 latency and errors; `--json` adds one JSON object as the last line.
+p50/p95/p99 latency and errors; `--json` adds one JSON object as the last line. With `--warm`
+every page is visited once before the clock starts, so the run measures pages served from the
+server's per-database-state memo rather than first renders.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -147,17 +150,70 @@ def _story(k: int, members: list[Article]) -> Story:
     )
 
 
+async def warm(base: str, story_ids: list[str], clients: int = 4) -> float:
+    """Visit every story page and list page once (the server keeps pages per database state),
+    so the run after it measures serving, not first renders. Returns the seconds it took."""
+    started = time.perf_counter()
+    urls = [f"/stories/{i}" for i in story_ids]
+    urls += [f"/?offset={20 * k}" for k in range(max(1, len(story_ids) // 20))]
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for url in urls:
+        queue.put_nowait(url)
+
+    async def client(http: httpx.AsyncClient) -> None:
+        while not queue.empty():
+            (await http.get(queue.get_nowait())).raise_for_status()
+
+    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+    return time.perf_counter() - started
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection speaking just enough of the protocol for GETs.
+
+    httpx costs the client more CPU per request than a cached page costs the server, so on a
+    small machine it would measure itself; this costs next to nothing.
+    """
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> int:
+        """The status code; the body is read in full (a page counts when it has arrived)."""
+        if self.writer is None or self.reader is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\n\r\n"
+        self.writer.write(request.encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        fields = dict(line.split(":", 1) for line in lines[1:] if ":" in line)
+        length = {k.strip().lower(): v.strip() for k, v in fields.items()}["content-length"]
+        await self.reader.readexactly(int(length))
+        if "close" in {k.lower(): v.lower() for k, v in fields.items()}.get("connection", ""):
+            await self.close()
+        return status
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.reader = self.writer = None
+
+
 async def load(
-    base: str, story_ids: list[str], clients: int, seconds: float
+    port: int, story_ids: list[str], clients: int, seconds: float
 ) -> tuple[list[float], int, dict[str, int]]:
     """Closed loop: each client sends its next request when the last one was answered."""
     latencies: list[float] = []
     errors: dict[str, int] = {}
     pages = max(1, len(story_ids) // 20)
     stop = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
-    async def client(rng: random.Random, http: httpx.AsyncClient) -> None:
+    async def client(rng: random.Random) -> None:
+        connection = Connection(port)
         while time.perf_counter() < stop:
             if rng.random() < 0.5:
                 url = f"/stories/{rng.choice(story_ids)}"
@@ -165,16 +221,30 @@ async def load(
                 url = f"/?offset={20 * rng.randrange(pages)}"
             started = time.perf_counter()
             try:
-                r = await http.get(url)
-                if r.status_code != 200:
-                    errors[str(r.status_code)] = errors.get(str(r.status_code), 0) + 1
-            except httpx.HTTPError as e:
+                status = await asyncio.wait_for(connection.get(url), 30)
+                if status != 200:
+                    errors[str(status)] = errors.get(str(status), 0) + 1
+            except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as e:
                 errors[type(e).__name__] = errors.get(type(e).__name__, 0) + 1
+                await connection.close()
             latencies.append(time.perf_counter() - started)
+        await connection.close()
 
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
-        await asyncio.gather(*(client(random.Random(c), http) for c in range(clients)))
+    await asyncio.gather(*(client(random.Random(c)) for c in range(clients)))
     return latencies, sum(errors.values()), errors
+
+
+def _cpu_seconds(pid: int, children: bool = True) -> float:
+    """CPU time of a process and, with `children`, of its children (the server's workers)."""
+    main = psutil.Process(pid)
+    total = 0.0
+    for process in [main, *(main.children(recursive=True) if children else [])]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def free_port() -> int:
@@ -194,6 +264,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--db", type=Path, help="reuse or keep the database here")
+    parser.add_argument(
+        "--warm", action="store_true", help="visit every page once before measuring"
+    )
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--json", action="store_true", help="one JSON object as the last line")
     args = parser.parse_args()
 
@@ -213,7 +287,7 @@ def main() -> None:
         port = free_port()
         command = [sys.executable, "-m", "newsfuse.cli", "serve", "--db", str(db)]
         server = subprocess.Popen(
-            [*command, "--port", str(port)],
+            [*command, "--port", str(port), "--workers", str(args.workers)],
             env={k: v for k, v in os.environ.items() if k != "NEWSFUSE_TOKEN"},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -229,11 +303,19 @@ def main() -> None:
                     if server.poll() is not None or time.monotonic() > deadline:
                         sys.exit("the server did not start")
                     time.sleep(0.2)
+            warmed = asyncio.run(warm(base, story_ids)) if args.warm else 0.0
+            if args.warm:
+                print(f"warmed {len(story_ids)} story pages in {warmed:.1f} s")
+            load_before = os.getloadavg()[0]
+            cpu_before = _cpu_seconds(server.pid)
+            own_before = _cpu_seconds(os.getpid(), children=False)
             began = time.perf_counter()
             latencies, errors, kinds = asyncio.run(
-                load(base, story_ids, args.clients, args.seconds)
+                load(port, story_ids, args.clients, args.seconds)
             )
             elapsed = time.perf_counter() - began
+            server_cpu = _cpu_seconds(server.pid) - cpu_before
+            client_cpu = _cpu_seconds(os.getpid(), children=False) - own_before
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -242,6 +324,8 @@ def main() -> None:
         "articles": n_articles,
         "stories": n_stories,
         "clients": args.clients,
+        "warm": args.warm,
+        "workers": args.workers,
         "seconds": round(elapsed, 1),
         "requests": len(latencies),
         "requests_per_s": round(len(latencies) / elapsed, 1),
@@ -249,13 +333,24 @@ def main() -> None:
         "p95_ms": round(1000 * percentile(latencies, 95), 1),
         "p99_ms": round(1000 * percentile(latencies, 99), 1),
         "errors": errors,
+        # CPU time the server spent per request: what a page costs whatever else the machine
+        # runs, and 1000 / it is what one fully available core would serve per second.
+        "server_cpu_ms_per_request": round(1000 * server_cpu / max(len(latencies), 1), 2),
+        "client_cpu_ms_per_request": round(1000 * client_cpu / max(len(latencies), 1), 2),
         "error_kinds": kinds,
         "cpus": os.cpu_count(),
+        # Other work on the machine takes CPU from the server: the 1-minute load average
+        # before and after the run says how much (above the number of CPUs: oversubscribed).
+        "load_avg": [round(load_before, 1), round(os.getloadavg()[0], 1)],
     }
-    print(f"{'requests/s':>12} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(f"{'requests/s':>12} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} load")
     print(
         f"{result['requests_per_s']:>12} {result['p50_ms']:>8} {result['p95_ms']:>8} "
-        f"{result['p99_ms']:>8} {errors:>7}"
+        f"{result['p99_ms']:>8} {errors:>7} {result['load_avg']} on {os.cpu_count()} CPUs"
+    )
+    print(
+        f"CPU per request: server {result['server_cpu_ms_per_request']} ms, "
+        f"load generator {result['client_cpu_ms_per_request']} ms"
     )
     if args.json:
         print(json.dumps(result))

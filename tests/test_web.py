@@ -44,6 +44,7 @@ from newsfuse.model import (
 from newsfuse.settings import Settings
 from newsfuse.store import Store
 from newsfuse.web.app import create_app
+from newsfuse.web.security import Guard
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -243,6 +244,9 @@ def test_article_shows_text_clutter_and_copies(http: httpx.Client) -> None:
         for aid in get(http, f"/api/stories/{card['id']}")["articles"]:
             a = get(http, f"/api/articles/{aid}")
             assert a["story"] == card["id"] and a["text"]
+            assert str(ROOT) not in json.dumps(a) and "/" not in a["origin"]  # no server paths
+            members = get(http, f"/api/stories/{card['id']}")["articles"]
+            assert sorted(s["id"] for s in a["siblings"]) == sorted(set(members) - {aid})
             assert all(0 <= s < e <= len(a["text"]) for s, e in a["sentences"])
             if a["duplicate_of"]:
                 seen_copy = True
@@ -333,6 +337,22 @@ def test_security_headers_everywhere(http: httpx.Client) -> None:
     assert {r.status_code for r in responses} >= {200, 403, 404, 405, 413, 422}
     for r in responses:
         has_security_headers(r)
+
+
+def test_a_crash_is_a_plain_500_with_the_headers() -> None:
+    async def crashing(scope: Any, receive: Any, send: Any) -> None:
+        raise RuntimeError("secret detail /etc/newsfuse")
+
+    with running(Guard(crashing, max_body=MAX_BODY)) as url:
+        for path, accept, kind in (
+            ("/api/stories", "application/json", "application/json"),
+            ("/stories/x", "text/html", "text/html"),
+        ):
+            r = httpx.get(url + path, headers={"accept": accept})
+            assert r.status_code == 500 and r.headers["content-type"].startswith(kind)
+            assert "secret" not in r.text and "Traceback" not in r.text
+            has_security_headers(r)
+        assert error_of(httpx.get(url + "/api/x"), 500).startswith("internal error")
 
 
 def test_blank_form_fields_mean_no_filter(http: httpx.Client) -> None:
@@ -434,7 +454,7 @@ def test_serve_command_starts_the_server_with_the_token_from_the_environment(
     env = {**os.environ, "NEWSFUSE_TOKEN": TOKEN}
     command = [sys.executable, "-m", "newsfuse.cli", "serve", "--db", str(tmp_path / "new.db")]
     server = subprocess.Popen(
-        [*command, "--port", str(port)],
+        [*command, "--port", str(port), "--workers", "2"],  # the token must reach both
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -454,9 +474,11 @@ def test_serve_command_starts_the_server_with_the_token_from_the_environment(
                 time.sleep(0.2)
         assert stories.json()["total"] == 0  # a new, empty database
         record = {"text": "Some words.", "source": "t.example"}
-        error_of(httpx.post(url + "/api/articles", json=record), 403)
         bad = {"authorization": f"Bearer {TOKEN}", "content-type": "application/json"}
-        error_of(httpx.post(url + "/api/articles", content=b"{", headers=bad), 400)  # token ok
+        for _ in range(4):  # new connections: whichever worker answers
+            with httpx.Client(base_url=url) as client:
+                error_of(client.post("/api/articles", json=record), 403)
+                error_of(client.post("/api/articles", content=b"{", headers=bad), 400)
     finally:
         server.terminate()
         server.wait(timeout=20)

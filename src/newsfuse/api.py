@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsfuse.cards import ArticleRecord as ArticleRecord
+from newsfuse.cards import Found as Found
+from newsfuse.cards import StoryCard as StoryCard
+from newsfuse.cards import StoryPage as StoryPage
 from newsfuse.engine.progress import Progress
 from newsfuse.errors import MissingExtraError
 from newsfuse.library import SORTS as SORTS
-from newsfuse.library import ArticleRecord as ArticleRecord
-from newsfuse.library import Found as Found
 from newsfuse.library import Library as Library
-from newsfuse.library import StoryCard as StoryCard
-from newsfuse.library import StoryPage as StoryPage
 from newsfuse.library import ensure_db as ensure_db
 from newsfuse.model import Article, Report, Story
 from newsfuse.settings import Settings
@@ -138,16 +139,26 @@ def serve(
     port: int = 8000,
     token: str | None = None,
     settings: Settings | None = None,
+    workers: int = 1,
 ) -> None:
     """Serve the web pages and the JSON API over `db` until interrupted (needs the web extra).
 
-    Without a token the server is read-only: every write answers 403.
+    Without a token the server is read-only: every write answers 403. With several `workers`
+    (processes, each with its own page memo) the database and token reach them through the
+    environment, and their settings come from NEWSFUSE_* variables.
     """
     try:
         import uvicorn
 
-        from newsfuse.web.app import create_app
+        from newsfuse.web.app import SERVE_DB_ENV, TOKEN_ENV, create_app
     except ImportError as e:
         raise MissingExtraError("the web server needs: pip install 'newsfuse[web]'") from e
-    app = create_app(db, token=token, settings=settings)
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, lifespan="off")
+    options: dict[str, Any] = {"log_level": "info", "access_log": False, "lifespan": "off"}
+    if workers > 1:
+        os.environ[SERVE_DB_ENV] = str(db)
+        if token:
+            os.environ[TOKEN_ENV] = token
+        target = "newsfuse.web.app:app_from_env"
+        uvicorn.run(target, factory=True, host=host, port=port, workers=workers, **options)
+    else:
+        uvicorn.run(create_app(db, token=token, settings=settings), host=host, port=port, **options)

@@ -230,6 +230,9 @@ def serve(
             show_envvar=True,
         ),
     ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Server processes; more use more cores.", min=1, max=64)
+    ] = 1,
 ) -> None:
     """Serve the web pages and the JSON API (docs at /docs) over the database."""
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -240,7 +243,7 @@ def serve(
     mode = "writes need the token" if token else "read-only (no --token)"
     err_console.print(f"newsfuse: http://{escape(host)}:{port}/ over {db}; {mode}", highlight=False)
     try:
-        api.serve(db, host=host, port=port, token=token)
+        api.serve(db, host=host, port=port, token=token, workers=workers)
     except NewsfuseError as e:
         raise _fail(e) from e
 

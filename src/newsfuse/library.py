@@ -10,68 +10,21 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from newsfuse.cards import ArticleRecord, Found, Head, StoryCard, StoryPage, card, day
 from newsfuse.errors import InputError, NotFoundError
+from newsfuse.memo import Memo
 from newsfuse.model import Article, Story
 from newsfuse.store import Store
 
 SORTS = ("recent", "oldest", "articles", "sources", "relevance")
 _SEARCH_CAP = 10_000  # articles consulted to find the stories that match a query
 _MEMO_BYTES = 200_000_000  # derived views kept per database state, by their size
-_MEMO_ITEM = 2_000  # what a value that is not text or bytes is taken to weigh
 T = TypeVar("T")
-
-
-@dataclass(slots=True)
-class StoryCard:
-    """A story as a list shows it: enough to choose one, no article texts."""
-
-    id: str
-    title: str
-    first_seen: str | None
-    last_seen: str | None
-    articles: int
-    sources: list[str]
-    independent_sources: int  # outlets with an article that is not a near-copy of another
-    coverage: list[tuple[str, int]]  # (day, articles published that day), oldest first
-
-
-@dataclass(slots=True)
-class StoryPage:
-    total: int
-    offset: int
-    limit: int
-    stories: list[StoryCard]
-
-
-@dataclass(slots=True)
-class ArticleRecord:
-    """An article with where it stands: its story and the near-copies on either side."""
-
-    article: Article
-    story: str | None
-    original: Article | None  # the article this one copies, when it is a near-duplicate
-    copies: list[Article]  # stored articles that are near-copies of this one
-
-
-@dataclass(slots=True)
-class Found:
-    """Search results, best first."""
-
-    stories: list[StoryCard]
-    articles: list[Article]
-
-
-@dataclass(slots=True)
-class _Head:
-    source: str
-    published: str | None
-    duplicate_of: str | None
 
 
 @dataclass(slots=True)
@@ -84,26 +37,6 @@ class _Index:
     story_of: dict[str, str]
     copies: dict[str, list[str]]
     sources: list[str]
-
-
-def _day(value: str | None) -> str | None:
-    return value[:10] if value else None
-
-
-def _card(story: Story, heads: Mapping[str, _Head]) -> StoryCard:
-    members = [heads[a] for a in story.articles if a in heads]
-    days = Counter(d for d in (_day(h.published) for h in members) if d)
-    sources = list(story.sources) or sorted({h.source for h in members if h.source})
-    return StoryCard(
-        id=story.id,
-        title=story.title,
-        first_seen=story.first_seen,
-        last_seen=story.last_seen,
-        articles=len(story.articles),
-        sources=sources,
-        independent_sources=len({h.source for h in members if h.duplicate_of is None}),
-        coverage=sorted(days.items()),
-    )
 
 
 def ensure_db(db: str | Path) -> None:
@@ -123,8 +56,7 @@ class Library:
         self._stamp: object = None
         self._index: _Index | None = None
         self._builds = 0
-        self._memo: OrderedDict[tuple[Any, ...], tuple[Any, int]] = OrderedDict()
-        self._memo_bytes = 0
+        self._memo = Memo(_MEMO_BYTES)
 
     def close(self) -> None:
         with self._lock:
@@ -174,12 +106,12 @@ class Library:
             with store.snapshot():
                 stories = store.stories()
                 articles = store.articles()
-            heads = {a.id: _Head(a.source, a.published, a.duplicate_of) for a in articles}
+            heads = {a.id: Head(a.source, a.published, a.duplicate_of) for a in articles}
             copies: dict[str, list[str]] = {}
             for a in articles:
                 if a.duplicate_of:
                     copies.setdefault(a.duplicate_of, []).append(a.id)
-            cards = [_card(s, heads) for s in stories]
+            cards = [card(s, heads) for s in stories]
             self._builds += 1
             self._index = _Index(
                 version=self._builds,
@@ -190,7 +122,6 @@ class Library:
                 sources=sorted({a.source for a in articles if a.source}, key=str.casefold),
             )
             self._memo.clear()
-            self._memo_bytes = 0
             self._stamp = stamp
             return self._index
 
@@ -203,19 +134,21 @@ class Library:
         """`build()` once per database state and key: a page shown a thousand times between
         two ingests is computed once. Forgotten as soon as the data changes."""
         full = (self._current().version, *key)
-        with self._lock:
-            if full in self._memo:
-                self._memo.move_to_end(full)
-                return self._memo[full][0]  # type: ignore[no-any-return]
+        hit = self._memo.get(full)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
         value = build()
-        weight = len(value) if isinstance(value, str | bytes) else _MEMO_ITEM
-        with self._lock:
-            if full not in self._memo:
-                self._memo[full] = (value, weight)
-                self._memo_bytes += weight
-            while self._memo_bytes > _MEMO_BYTES and self._memo:
-                self._memo_bytes -= self._memo.popitem(last=False)[1][1]
+        self._memo.put(full, value)
         return value
+
+    def peek(self, key: tuple[Any, ...]) -> Any | None:
+        """What `memo` holds for `key` in the current database state, or None; never reads
+        the database (a changed file just means None), so it is safe on an event loop."""
+        with self._lock:
+            index = self._index
+            if index is None or self._stamp != self._file_stamp():
+                return None
+        return self._memo.get((index.version, *key))
 
     def sources(self) -> list[str]:
         return list(self._current().sources)
@@ -258,10 +191,10 @@ class Library:
         if query and query.strip():
             cards = [index.by_id[i] for i in self._matching(query)]
         if since:
-            cards = [c for c in cards if (_day(c.last_seen) or _day(c.first_seen) or "") >= since]
+            cards = [c for c in cards if (day(c.last_seen) or day(c.first_seen) or "") >= since]
         if until:
             cards = [
-                c for c in cards if "" < (_day(c.first_seen) or _day(c.last_seen) or "") <= until
+                c for c in cards if "" < (day(c.first_seen) or day(c.last_seen) or "") <= until
             ]
         if source:
             wanted = source.casefold()

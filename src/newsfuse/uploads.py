@@ -12,7 +12,8 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,13 +53,30 @@ class _UploadEngine(LocalEngine):
         return articles
 
 
+@contextmanager
+def _one_at_a_time(db: str | Path) -> Iterator[None]:
+    """Serialise uploads across server processes (`serve --workers`): two re-clusterings of
+    the same database at once could store the older result last."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX; one process at a time is on the user
+        yield
+        return
+    with open(f"{db}.upload-lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _add_folder(db: str | Path, folder: Path, settings: Settings) -> tuple[Report, list[str]]:
     """Run the pipeline over the files in `folder` into `db`: (report, ids read).
 
     Today this re-runs the CLI's engine (dedup, clustering and briefs over the whole
     database, skipped when nothing is new); an incremental ingest can replace this one call.
     """
-    with Store(db) as store:
+    with _one_at_a_time(db), Store(db) as store:
         engine = _UploadEngine(store, settings, folder)
         report = engine.run([folder])
     return report, engine.batch

@@ -22,13 +22,14 @@ from starlette.exceptions import HTTPException
 from newsfuse import api
 from newsfuse.errors import NewsfuseError, NotFoundError, StoreError
 from newsfuse.settings import Settings
-from newsfuse.web import assets, pages, routes
+from newsfuse.web import assets, pages, routes, writes
 from newsfuse.web.render import render
 from newsfuse.web.security import Attempts, Guard, envelope
 
 log = logging.getLogger("newsfuse.web")
 
 TOKEN_ENV = "NEWSFUSE_TOKEN"
+SERVE_DB_ENV = "NEWSFUSE_SERVE_DB"  # how `newsfuse serve --workers N` names the database
 
 
 def _wants_html(request: Request) -> bool:
@@ -114,25 +115,26 @@ def create_app(
     async def bad_input(request: Request, exc: NewsfuseError) -> Response:
         return _error(request, 400, str(exc))
 
-    @app.exception_handler(Exception)
-    async def crashed(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _error(request, 500, "internal error; the server log has the details")
-
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(
                 title=app.title, version=app.version, summary=app.summary, routes=app.routes
             )
             components = schema.setdefault("components", {})
-            for key, values in routes.openapi_components().items():
+            for key, values in writes.openapi_components().items():
                 components.setdefault(key, {}).update(values)
             app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
     app.include_router(routes.router)
+    app.include_router(writes.router)
     app.include_router(pages.router)
     app.include_router(assets.router)
     app.add_middleware(Guard, max_body=limit)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for uvicorn's worker processes, which can only import a factory by name."""
+    return create_app(os.environ.get(SERVE_DB_ENV, api.DEFAULT_DB))

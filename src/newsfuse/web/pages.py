@@ -19,6 +19,7 @@ from newsfuse.web.routes import (
     ID_PATTERN,
     ArticleId,
     StoryId,
+    cached,
     library,
     stories_dict,
     stories_filters,
@@ -69,11 +70,11 @@ class Anchors:
 
 
 @router.get("/", response_class=HTMLResponse)
-def stories_page(
+async def stories_page(
     request: Request, filters: Annotated[dict[str, Any], Depends(stories_filters)]
 ) -> HTMLResponse:
     key = ("stories-page", *sorted(filters.items()))
-    return html(library(request).memo(key, lambda: _stories_html(request, filters)))
+    return html(await cached(library(request), key, lambda: _stories_html(request, filters)))
 
 
 def _stories_html(request: Request, filters: dict[str, Any]) -> str:
@@ -109,9 +110,9 @@ def _claims_by_value(conflict: dict[str, Any]) -> list[tuple[str, list[dict[str,
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: StoryId) -> HTMLResponse:
+async def story_page(request: Request, story_id: StoryId) -> HTMLResponse:
     lib = library(request)
-    return html(lib.memo(("story-page", story_id), lambda: _story_html(lib, story_id)))
+    return html(await cached(lib, ("story-page", story_id), lambda: _story_html(lib, story_id)))
 
 
 def _story_html(lib: Library, story_id: str) -> str:

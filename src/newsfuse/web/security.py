@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 import threading
 import time
 from collections import OrderedDict, deque
@@ -34,6 +35,7 @@ HEADERS = [
 ]
 
 
+log = logging.getLogger("newsfuse.web")
 DRAIN_LIMIT = 256 * 1024 * 1024
 
 
@@ -51,7 +53,12 @@ class TooLarge(HTTPException):
 
 
 class Guard:
-    """Adds the security headers and refuses bodies over `max_body` bytes with a 413."""
+    """Adds the security headers, refuses bodies over `max_body` bytes with a 413, and turns
+    any unexpected exception into a plain 500 (logged here, never shown).
+
+    The 500 is answered here rather than by the framework's own handler, because that one sits
+    outside every middleware and its responses would go out without the headers.
+    """
 
     def __init__(self, app: ASGIApp, max_body: int) -> None:
         self.app = app
@@ -95,21 +102,45 @@ class Guard:
                 raise
             await _drain(receive)
             await self._refuse(send_with_headers)
+        except Exception:
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            await _answer(send_with_headers, 500, *_crash_body(scope))
 
     async def _refuse(self, send: Send) -> None:
         body = envelope(413, f"request body is larger than the limit of {self.max_body} bytes")
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _answer(send, 413, body, b"application/json")
+
+
+CRASH = "internal error; the server log has the details"
+CRASH_PAGE = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>Error 500 · newsfuse</title>"
+    f"<h1>500</h1><p>{CRASH}</p><p><a href=/>Back to the stories</a></p></html>"
+).encode()
+
+
+def _crash_body(scope: Scope) -> tuple[bytes, bytes]:
+    headers = dict(scope.get("headers", []))
+    page = not str(scope.get("path", "")).startswith("/api")
+    if page and b"text/html" in headers.get(b"accept", b""):
+        return CRASH_PAGE, b"text/html; charset=utf-8"
+    return envelope(500, CRASH), b"application/json"
+
+
+async def _answer(send: Send, status: int, body: bytes, kind: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", kind),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _drain(receive: Receive) -> None:

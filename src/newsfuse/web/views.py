@@ -130,9 +130,18 @@ def story_dict(library: Library, story_id: str, *, texts: bool = False) -> dict[
     return d
 
 
+def public_origin(origin: str) -> str:
+    """Where an article was read from, without the server's folders: the file name (and
+    line), or the upload name. Paths on the server are nobody's business over the network."""
+    if origin.startswith("upload:"):
+        return origin
+    return origin.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def record_dict(record: ArticleRecord) -> dict[str, Any]:
     a = record.article
     d = article_to_dict(a)
+    d["origin"] = public_origin(a.origin)
     d["link"] = safe_url(a.url)
     d["story"] = record.story
     d["original"] = head(record.original) if record.original else None
@@ -144,9 +153,11 @@ def record_dict(record: ArticleRecord) -> dict[str, Any]:
 def article_dict(library: Library, article_id: str) -> dict[str, Any]:
     record = library.article(article_id)
     d = record_dict(record)
+    d["siblings"] = []
     if record.story:
-        card = library.card(record.story)
-        d["story_title"] = card.title
+        story, members, _ = library.story(record.story)
+        d["story_title"] = story.title
+        d["siblings"] = [head(m) for m in members if m.id != article_id]
     return d
 
 
