@@ -44,6 +44,13 @@ class Settings:
     workers: int = 0  # processes for cleaning large inputs; 0 = one per core
     analysis: bool = True  # entities, quotes, facts, conflicts, timeline, provenance
     cache_dir: str = _default_cache()
+    # Incremental ingest: days of publication dates the in-memory dedup/cluster index keeps
+    # (older entries stay in the database); 0 keeps everything.
+    index_days: int = 30
+    ingest_batch: int = 1000  # new articles per atomic ingest batch
+    # Up to this many indexed articles a batch is clustered together with all of them (the
+    # result is then the at-once result); beyond, with the stories nearest to it.
+    recluster_limit: int = 1000
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -81,3 +88,9 @@ class Settings:
             raise SettingsError("encoder must be 'minilm' or 'model2vec'")
         if not 3 <= self.summary_sentences <= 7:
             raise SettingsError("summary_sentences must be between 3 and 7")
+        if self.index_days < 0:
+            raise SettingsError("index_days must be 0 (keep everything) or more")
+        if self.recluster_limit < 0:
+            raise SettingsError("recluster_limit must be 0 or more")
+        if self.ingest_batch <= 0:
+            raise SettingsError("ingest_batch must be positive")
