@@ -202,3 +202,16 @@ def test_retention_evicts_old_entries_from_memory_only(tmp_path: Path) -> None:
         everything = OnlineIndex.load(store, Settings.from_env(index_days=0, encoder="model2vec"))
     assert set(index.ids) == {"new", "undated"}
     assert set(everything.ids) == {"old", "new", "undated"}
+
+
+def test_ingest_into_a_database_built_by_run(tmp_path: Path, settings: Settings) -> None:
+    db = tmp_path / "nf.db"
+    first = write_jsonl(tmp_path / "1.jsonl", [rec("f0", FERRY[0], "2024-05-07")])
+    newsfuse.run([first], db=db, settings=settings, formats=())
+    copy = rec("f0-copy", FERRY[0].upper(), "2024-05-08")
+    later = [copy, rec("f1", FERRY[1], "2024-05-08")]
+    result = api.ingest([write_jsonl(tmp_path / "2.jsonl", later)], db, settings)
+    assert result.new_articles == 2 and result.duplicates == 1
+    with Store(db, readonly=True) as store:
+        assert store.article("f0-copy").duplicate_of == "f0"
+        assert store.story_of("f1") == store.story_of("f0") == store.story_of("f0-copy")

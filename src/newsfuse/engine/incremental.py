@@ -45,6 +45,9 @@ class IncrementalEngine:
     def index(self) -> OnlineIndex:
         """Loaded on the first batch, so re-reading stored input never loads a model."""
         if self._index is None:
+            from newsfuse.engine.backfill import backfill
+
+            backfill(self.store, self.settings)
             self._index = OnlineIndex.load(self.store, self.settings)
         return self._index
 

@@ -234,3 +234,12 @@ def resolve(conn: sqlite3.Connection, story_id: str) -> str | None:
             return None
         current = row[0]
     return None
+
+
+def unindexed(conn: sqlite3.Connection, limit: int) -> list[str]:
+    rows = conn.execute(
+        "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM article_index) "
+        "ORDER BY seq LIMIT ?",
+        (limit,),
+    )
+    return [row[0] for row in rows]
