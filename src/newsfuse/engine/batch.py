@@ -10,6 +10,7 @@ before the batch or as it is after it.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,9 +46,16 @@ class Plan:
     index_rows: list[rows.IndexRow] = field(default_factory=list)
     vectors: dict[str, np.ndarray] = field(default_factory=dict)  # newly encoded
     regroup: Regroup = field(default_factory=Regroup)
+    seconds: dict[str, float] = field(default_factory=dict)  # per step, for the stats
+
+    def lap(self, step: str, since: float) -> float:
+        now = time.perf_counter()
+        self.seconds[step] = self.seconds.get(step, 0.0) + now - since
+        return now
 
 
 def plan(store: Store, index: OnlineIndex, items: list[Item], settings: Settings) -> Plan:
+    started = time.perf_counter()
     batch = [i.article for i in items]
     out = Plan(
         encoder=settings.encoder,
@@ -70,6 +78,7 @@ def plan(store: Store, index: OnlineIndex, items: list[Item], settings: Settings
         if before[a.id] != (a.duplicate_of, a.duplicate_score)
     ]
     touched = ids | {r[0] for r in out.relinked}
+    started = out.lap("dedup", started)
     dated = [d for d in (day_of(a.published) for a in batch) if not math.isnan(d)]
     newest = max([*dated, index.newest() or -math.inf]) if dated or len(index) else None
     newest = None if newest is None or math.isinf(newest) else newest
@@ -81,6 +90,7 @@ def plan(store: Store, index: OnlineIndex, items: list[Item], settings: Settings
         )
     originals = [a for a in batch if a.duplicate_of is None]
     _encode(originals, out.vectors, settings)
+    started = out.lap("embed", started)
     window = math.inf if len(index) + len(batch) <= EXACT_LIMIT else settings.time_window_days
     whole = len(index) + len(batch) <= settings.recluster_limit
     near = (
@@ -101,7 +111,9 @@ def plan(store: Store, index: OnlineIndex, items: list[Item], settings: Settings
     loaded = store.articles(sorted(wanted - ids - set(known)))
     articles = batch + list(known.values()) + loaded
     articles = [a for a in articles if a.id in wanted or a.id in ids]
+    started = out.lap("neighbours", started)
     vectors = _vectors(store, index, articles, out.vectors, settings)
+    started = out.lap("embed", started)
     out.regroup = regroup(
         articles,
         touched,
@@ -111,10 +123,12 @@ def plan(store: Store, index: OnlineIndex, items: list[Item], settings: Settings
         lambda c: store.read_with(rows.taken_ids, c),
         whole,
     )
+    started = out.lap("cluster", started)
     for r in out.index_rows:
         if r.article_id in out.vectors:
             r.meaning, r.encoder = out.vectors[r.article_id].tobytes(), settings.encoder
     _analyse(store, out, {a.id: a for a in articles}, settings)
+    out.lap("analyse+brief", started)
     return out
 
 
@@ -178,6 +192,7 @@ def _latest(updates: list[ArticleUpdate]) -> list[ArticleUpdate]:
 
 def commit(store: Store, out: Plan) -> None:
     """Every write of the batch in one transaction."""
+    started = time.perf_counter()
     now = store.now()
     with store.transaction():
         store.add_articles(out.new)
@@ -191,6 +206,7 @@ def commit(store: Store, out: Plan) -> None:
         regroup = out.regroup
         store.upsert_stories(regroup.changed, regroup.removed)
         store.write_with(rows.add_aliases, regroup.aliases, now)
+    out.lap("commit", started)
 
 
 def _ids(out: Plan) -> set[str]:

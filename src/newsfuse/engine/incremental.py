@@ -40,6 +40,7 @@ class IncrementalEngine:
         self._pending: list[Item] = []
         self._keys: dict[str, str] = {}  # id or url in the pending batch -> normalised text
         self._ingest = StageStat(stage="ingest")
+        self._steps: dict[str, float] = {}
 
     @property
     def index(self) -> OnlineIndex:
@@ -47,8 +48,10 @@ class IncrementalEngine:
         if self._index is None:
             from newsfuse.engine.backfill import backfill
 
+            started = time.perf_counter()
             backfill(self.store, self.settings)
             self._index = OnlineIndex.load(self.store, self.settings)
+            self._steps["load index"] = time.perf_counter() - started
         return self._index
 
     def ingest(self, paths: Iterable[str | Path]) -> IngestReport:
@@ -64,7 +67,8 @@ class IncrementalEngine:
         self._flush()
         self.progress.finish("ingest")
         clean.seconds = round(time.perf_counter() - started - self._ingest.seconds, 4)
-        self.report.stats = [clean, self._ingest]
+        steps = [StageStat(f"  {k}", seconds=round(v, 4)) for k, v in self._steps.items()]
+        self.report.stats = [clean, self._ingest, *steps]
         self._resolve_aliases()
         self.store.add_problems(run_id, problems)
         self.store.finish_run(run_id, self.report.stats)
@@ -142,6 +146,8 @@ class IncrementalEngine:
                 report.stories_changed.append(story.id)
         for old, new, _ in plan.regroup.aliases:
             report.stories_merged[old] = new
+        for step, seconds in plan.seconds.items():
+            self._steps[step] = self._steps.get(step, 0.0) + seconds
         self._ingest.items_in += len(items)
         self._ingest.items_out += len(plan.regroup.changed)
         self._ingest.seconds += round(time.perf_counter() - started, 4)

@@ -1,0 +1,106 @@
+"""Time to ingest a batch of new articles into a database that already holds N articles.
+
+    python bench/incremental.py [--base 100000] [--batch 1000] [--encoder model2vec]
+                                [--keep DIR] [--json]
+
+The base database is built at once (`newsfuse.run`, analysis off) from a corpus of perturbed
+real texts (bench/corpus.py reads ../shared at run time); its index rows are then backfilled
+(`engine/backfill.py`, timed apart). The timed batch is `--batch` further articles dated in the
+base's last week: reports of events already stored (perturbed copies of the same real texts)
+mixed with new ones, the way tomorrow's crawl meets yesterday's stories.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import perturb, real_texts, write_corpus
+
+from newsfuse import api
+from newsfuse.engine.backfill import backfill
+from newsfuse.engine.index import OnlineIndex
+from newsfuse.settings import Settings
+from newsfuse.store import Store
+
+
+def write_batch(path: Path, n: int, seed: int) -> Path:
+    rng = random.Random(seed)
+    base = real_texts()
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            title, text = base[rng.randrange(len(base))]
+            row = {
+                "id": f"new-{i}",
+                "title": title,
+                "text": perturb(text, rng),
+                "source": f"outlet{rng.randrange(200)}.example",
+                "published": f"2021-12-{25 + rng.randrange(7):02d}",
+            }
+            f.write(json.dumps(row) + "\n")
+    return path
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", type=int, default=100_000, help="articles already stored")
+    parser.add_argument("--batch", type=int, default=1000, help="new articles to ingest")
+    parser.add_argument("--encoder", choices=("minilm", "model2vec"), default="model2vec")
+    parser.add_argument("--keep", type=Path, help="folder for corpus and database (kept)")
+    parser.add_argument("--json", action="store_true", help="one JSON object on the last line")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="nf-incr-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = Settings.from_env(encoder=args.encoder, analysis=False)
+    db = folder / f"base-{args.base}.db"
+    result: dict[str, object] = {"base": args.base, "batch": args.batch, "encoder": args.encoder}
+    if not db.exists():
+        started = time.perf_counter()
+        paths = write_corpus(folder / f"corpus-{args.base}", args.base)
+        api.run(paths, db=db.with_suffix(".tmp"), settings=settings, formats=())
+        db.with_suffix(".tmp").rename(db)
+        result["build_s"] = round(time.perf_counter() - started, 1)
+    with Store(db) as store:
+        started = time.perf_counter()
+        result["backfilled"] = backfill(store, settings)
+        result["backfill_s"] = round(time.perf_counter() - started, 1)
+        started = time.perf_counter()
+        index = OnlineIndex.load(store, settings)
+        result["load_index_s"] = round(time.perf_counter() - started, 2)
+        result["index_entries"] = len(index)
+        result["stories_before"] = store.count_stories()
+    new = write_batch(folder / f"batch-{args.batch}.jsonl", args.batch, seed=args.base)
+    work = folder / "work.db"
+    work.write_bytes(db.read_bytes())  # the base stays reusable for the next run
+    started = time.perf_counter()
+    report = api.ingest([new], work, settings)
+    seconds = time.perf_counter() - started
+    result.update(
+        ingest_s=round(seconds, 2),
+        articles_per_s=round(args.batch / seconds, 1),
+        new_articles=report.new_articles,
+        duplicates=report.duplicates,
+        stories_changed=len(report.stories_changed),
+        steps={s.stage.strip(): round(s.seconds, 2) for s in report.stats},
+        peak_rss_mb=round(peak_rss_mb(), 1),
+    )
+    for key, value in result.items():
+        print(f"{key:>16}: {value}")
+    if args.json:
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
