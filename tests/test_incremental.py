@@ -202,6 +202,13 @@ def test_retention_evicts_old_entries_from_memory_only(tmp_path: Path) -> None:
         everything = OnlineIndex.load(store, Settings.from_env(index_days=0, encoder="model2vec"))
     assert set(index.ids) == {"new", "undated"}
     assert set(everything.ids) == {"old", "new", "undated"}
+    # A late report of the January event is still compared with it: its days are recalled.
+    late = [rec("late-copy", VOTE.replace("Saturday", "Saturday,"), "2024-01-03")]
+    api.ingest([write_jsonl(tmp_path / "3.jsonl", late)], db, settings)
+    with Store(db, readonly=True) as store:
+        assert store.article("late-copy").duplicate_of == "old"
+        assert store.story_of("late-copy") == store.story_of("old")
+        assert "old" not in OnlineIndex.load(store, settings).ids
 
 
 def test_ingest_into_a_database_built_by_run(tmp_path: Path, settings: Settings) -> None:

@@ -64,6 +64,7 @@ def plan(store: Store, index: OnlineIndex, items: list[Item], settings: Settings
         updates=[i.update for i in items if i.update is not None],
     )
     ids = {a.id for a in batch}
+    index.recall(store, [day_of(a.published) for a in batch], settings.time_window_days)
     tokens = [words(a.text) for a in batch]
     keys = [exact_key(t) for t in tokens]
     sigs = signatures(tokens, settings.minhash_permutations)

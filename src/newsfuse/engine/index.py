@@ -20,7 +20,7 @@ from newsfuse.dedup import BANDS
 from newsfuse.dedup.near import band_keys
 from newsfuse.settings import Settings
 from newsfuse.store import Store
-from newsfuse.store.incremental import IndexRow, read_index
+from newsfuse.store.incremental import IndexRow, read_days, read_index
 
 
 class OnlineIndex:
@@ -98,6 +98,28 @@ class OnlineIndex:
             if article_id in self._pos:
                 self.meaning[self._pos[article_id]] = vector
                 self.has_meaning[self._pos[article_id]] = True
+
+    def recall(self, store: Store, days: Iterable[float], window: float) -> int:
+        """Reload evicted rows within `window` days of late-arriving reports (dated before
+        the retention cut), so arrival order does not decide what they are compared with;
+        the next evict() drops them again."""
+        newest = self.newest()
+        if self.index_days <= 0 or newest is None:
+            return 0
+        cut = newest - self.index_days
+        late = sorted(d for d in days if not math.isnan(d) and d - window < cut)
+        ranges: list[list[float]] = []
+        for d in late:
+            if ranges and d - window <= ranges[-1][1]:
+                ranges[-1][1] = d + window
+            else:
+                ranges.append([d - window, d + window])
+        rows = []
+        for lo, hi in ranges:
+            rows += store.read_with(read_days, lo, min(hi, cut))
+        fresh = [r for r in rows if r.article_id not in self._pos]
+        self.add(fresh)
+        return len(fresh)
 
     def evict(self) -> int:
         """Drop rows older than the retention window; returns how many went."""

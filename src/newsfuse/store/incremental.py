@@ -72,6 +72,16 @@ def read_index(conn: sqlite3.Connection, since: float | None) -> Iterator[IndexR
         yield IndexRow(*row)
 
 
+def read_days(conn: sqlite3.Connection, lo: float, hi: float) -> list[IndexRow]:
+    """Rows published between day lo and hi: what a late-arriving report is compared with."""
+    sql = (
+        "SELECT i.article_id, i.day, i.keep_day, i.exact_key, i.signature, i.meaning, "
+        "i.encoder, a.duplicate_of FROM article_index i JOIN articles a ON a.id = i.article_id "
+        "WHERE i.keep_day BETWEEN ? AND ? AND i.day IS NOT NULL ORDER BY a.seq"
+    )
+    return [IndexRow(*row) for row in conn.execute(sql, (lo, hi))]
+
+
 def newest_keep_day(conn: sqlite3.Connection) -> float | None:
     row = conn.execute("SELECT max(keep_day) FROM article_index").fetchone()
     return None if row[0] is None else float(row[0])
