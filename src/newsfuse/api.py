@@ -17,7 +17,7 @@ from newsfuse.errors import MissingExtraError
 from newsfuse.library import SORTS as SORTS
 from newsfuse.library import Library as Library
 from newsfuse.library import ensure_db as ensure_db
-from newsfuse.model import Article, Report, Story
+from newsfuse.model import Article, IngestReport, Report, Story
 from newsfuse.settings import Settings
 from newsfuse.store import Store
 
@@ -92,9 +92,13 @@ def stories(
 
 
 def story(db: str | Path, story_id: str) -> tuple[Story, list[Article]]:
-    """A story with its member articles; raises NotFoundError for an unknown id."""
+    """A story with its member articles; raises NotFoundError for an unknown id.
+
+    The id of a story that was merged into another (or split) leads to the story that holds
+    its articles now: the returned Story's id says which.
+    """
     with Store(db, readonly=True) as store:
-        found = store.story(story_id)
+        found = store.story(store.resolve_story(story_id))
         return found, store.articles(found.articles)
 
 
@@ -162,3 +166,42 @@ def serve(
         uvicorn.run(target, factory=True, host=host, port=port, workers=workers, **options)
     else:
         uvicorn.run(create_app(db, token=token, settings=settings), host=host, port=port, **options)
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    db: str | Path = DEFAULT_DB,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    *,
+    out: str | Path | None = None,
+    formats: Sequence[str] = FORMATS,
+) -> IngestReport:
+    """Add `paths` to the database: copies are recognised against everything stored, new
+    articles join stored stories or start new ones, a changed text becomes a new version of
+    its article, and only the stories that changed are re-analysed (docs/INCREMENTAL.md).
+
+    Each batch of `settings.ingest_batch` articles commits atomically; ingesting the same
+    input again changes nothing. `out` gets reports of the stories this call changed.
+    """
+    from newsfuse.engine.incremental import IncrementalEngine
+
+    settings = settings or Settings.from_env()
+    with Store(db) as store:
+        result = IncrementalEngine(store, settings, progress).ingest([Path(p) for p in paths])
+        if out is not None:
+            from newsfuse.brief import write_report
+
+            changed = [store.story(s) for s in result.stories_changed]
+            members = store.articles({a for s in changed for a in s.articles})
+            report = Report(articles=members, stories=changed, problems=result.problems)
+            report.stats, report.new_articles = result.stats, result.new_articles
+            write_report(report, Path(out), formats)
+    return result
+
+
+def versions(db: str | Path, article_id: str) -> list[dict[str, object]]:
+    """Earlier versions of an article (text, title, origin, replaced_at), oldest first."""
+    with Store(db, readonly=True) as store:
+        store.article(article_id)  # NotFoundError for an unknown id
+        return list(store.versions(article_id))

@@ -169,6 +169,59 @@ def run(
 
 
 @app.command()
+def ingest(
+    inputs: Annotated[list[Path], typer.Argument(help="Files or folders of articles.")],
+    db: DbOption = Path(api.DEFAULT_DB),
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for reports of the stories that changed.")
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Exit non-zero when any input was skipped.")] = False,
+    batch: Annotated[
+        int | None, typer.Option(help="Articles per atomic batch (NEWSFUSE_INGEST_BATCH).")
+    ] = None,
+    index_days: Annotated[
+        int | None,
+        typer.Option(help="Days of publication dates kept in the in-memory index; 0 = all."),
+    ] = None,
+    encoder: Annotated[
+        str | None, typer.Option(help="Sentence encoder: minilm (quality) or model2vec (speed).")
+    ] = None,
+) -> None:
+    """Add INPUTS to an existing database: new articles join stories, only changed stories
+    are re-analysed, and ingesting the same input again changes nothing."""
+    try:
+        settings = Settings.from_env(encoder=encoder, ingest_batch=batch, index_days=index_days)
+        with Progress(
+            TextColumn("{task.description:<8}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=False,
+        ) as bars:
+            result = api.ingest(
+                inputs, db, settings, RichProgress(bars), out=out, formats=api.FORMATS
+            )
+    except NewsfuseError as e:
+        raise _fail(e) from e
+    for problem in result.problems:
+        err_console.print(
+            f"[yellow]skipped[/yellow] {escape(str(problem))}", highlight=False, soft_wrap=True
+        )
+    for old, new in sorted(result.stories_merged.items()):
+        out_console.print(f"story {old} now continues as {new}", highlight=False)
+    out_console.print(
+        f"{result.new_articles} new article(s) ({result.duplicates} copies), "
+        f"{result.updated_articles} updated, {result.unchanged} already stored; "
+        f"{len(result.stories_changed)} story(ies) changed in {result.batches} batch(es); "
+        f"{len(result.problems)} input(s) skipped" + (f"; reports in {out}/" if out else ""),
+        highlight=False,
+    )
+    if strict and result.problems:
+        raise typer.Exit(1)
+
+
+@app.command()
 def stories(
     db: DbOption = Path(api.DEFAULT_DB),
     limit: Annotated[int, typer.Option(help="How many stories to list.")] = 50,

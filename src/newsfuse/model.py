@@ -177,6 +177,17 @@ class ProvenanceLink:
 
 
 @dataclass(slots=True)
+class ArticleUpdate:
+    """A member article that was replaced by a newer version of itself (same id or URL)."""
+
+    article: str
+    version: int  # the new version number; version 1 is the first one stored
+    changed: str  # one line for people: "2 sentences added, 1 removed"
+    added: list[str] = field(default_factory=list)  # new sentences (the first few)
+    removed: list[str] = field(default_factory=list)  # sentences the new version dropped
+
+
+@dataclass(slots=True)
 class Analysis:
     """Everything the cross-source analysis finds in one story."""
 
@@ -188,6 +199,7 @@ class Analysis:
     anomalies: list[Anomaly] = field(default_factory=list)
     provenance: list[ProvenanceLink] = field(default_factory=list)
     story_dates: list[str] = field(default_factory=list)  # estimated dates of the events
+    updates: list[ArticleUpdate] = field(default_factory=list)  # newer versions of members
 
 
 @dataclass(slots=True)
@@ -244,4 +256,20 @@ def analysis_from_dict(data: dict[str, Any]) -> Analysis:
         anomalies=many(Anomaly, data.get("anomalies")),
         provenance=many(ProvenanceLink, data.get("provenance")),
         story_dates=list(data.get("story_dates") or []),
+        updates=many(ArticleUpdate, data.get("updates")),
     )
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What one incremental ingest changed; stories not listed were left untouched."""
+
+    new_articles: int = 0
+    updated_articles: int = 0  # stored again as a new version of an existing article
+    unchanged: int = 0  # already stored with the same text (or an older version of it)
+    duplicates: int = 0  # new articles recognised as copies of another article
+    batches: int = 0
+    stories_changed: list[str] = field(default_factory=list)  # ids created or re-analysed
+    stories_merged: dict[str, str] = field(default_factory=dict)  # old id -> id it resolves to
+    problems: list[Problem] = field(default_factory=list)
+    stats: list[StageStat] = field(default_factory=list)

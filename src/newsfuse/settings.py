@@ -54,6 +54,13 @@ class Settings:
     # web server (`newsfuse serve`)
     max_request_bytes: int = 20_000_000  # larger request bodies are refused with 413
     token_failures: int = 10  # wrong tokens per client and minute before it gets 429
+    # Incremental ingest: days of publication dates the in-memory dedup/cluster index keeps
+    # (older entries stay in the database); 0 keeps everything.
+    index_days: int = 30
+    ingest_batch: int = 1000  # new articles per atomic ingest batch
+    # Up to this many indexed articles a batch is clustered together with all of them (the
+    # result is then the at-once result); beyond, with the stories nearest to it.
+    recluster_limit: int = 1000
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -108,3 +115,9 @@ class Settings:
         parse_column_map(self.column_map)
         if self.fetch_timeout_s <= 0 or self.max_feed_bytes <= 0:
             raise SettingsError("fetch_timeout_s and max_feed_bytes must be positive")
+        if self.index_days < 0:
+            raise SettingsError("index_days must be 0 (keep everything) or more")
+        if self.recluster_limit < 0:
+            raise SettingsError("recluster_limit must be 0 or more")
+        if self.ingest_batch <= 0:
+            raise SettingsError("ingest_batch must be positive")

@@ -11,6 +11,7 @@ not (linkage.py). Copies found by dedup skip all of this and join their original
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -56,8 +57,10 @@ def run(
     settings: Settings,
     weights: tuple[float, ...] | None = None,
     names: str = "cheap",
+    vectors: Mapping[str, np.ndarray] | None = None,
 ) -> list[Story]:
-    """cluster() with a chosen scorer and name extractor (eval/clustering.py compares them)."""
+    """cluster() with a chosen scorer and name extractor (eval/clustering.py compares them);
+    `vectors` are stored embeddings by article id (incremental ingest skips re-encoding)."""
     ordered = sorted(articles, key=lambda a: a.id)  # input order must not matter
     for a, b in itertools.pairwise(ordered):
         if a.id == b.id:
@@ -66,7 +69,7 @@ def run(
     if not originals:
         return []
     chosen = weights if weights is not None else scorer.WEIGHTS[settings.encoder]
-    prof = profiles.build(originals, settings, names)
+    prof = profiles.build(originals, settings, names, vectors)
     scan = pairs.scan(prof, settings.time_window_days)
     stories = []
     for members, prob in linkage.group(prof, scan, chosen, settings.cluster_threshold):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -85,8 +86,12 @@ def _word_view(texts: list[str]) -> sparse.csr_matrix:
         return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
 
 
-def _meaning_view(texts: list[str], settings: Settings) -> np.ndarray:
-    vectors = get_encoder(settings.encoder, settings.cache_dir).encode(texts)
+def _meaning_view(
+    texts: list[str], settings: Settings, raw: np.ndarray | None = None
+) -> np.ndarray:
+    if raw is None:
+        raw = get_encoder(settings.encoder, settings.cache_dir).encode(texts)
+    vectors = raw
     if settings.encoder == "model2vec" and len(texts) > 1:
         # Static embeddings share one large common direction; without it cosines spread out.
         vectors = vectors - vectors.mean(axis=0, keepdims=True)
@@ -94,13 +99,22 @@ def _meaning_view(texts: list[str], settings: Settings) -> np.ndarray:
     return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def build(articles: list[Article], settings: Settings, names: str = "cheap") -> Profiles:
+def build(
+    articles: list[Article],
+    settings: Settings,
+    names: str = "cheap",
+    vectors: Mapping[str, np.ndarray] | None = None,
+) -> Profiles:
+    """`vectors`: raw encoder output of text_of(article) by id, stored by incremental ingest."""
     texts = [text_of(a) for a in articles]
+    raw = None
+    if vectors is not None and articles and all(a.id in vectors for a in articles):
+        raw = np.stack([vectors[a.id] for a in articles]).astype(np.float32)
     name_matrix, keyed, idf = _name_views(texts, names)
     return Profiles(
         ids=[a.id for a in articles],
         words=_word_view(texts),
-        meaning=_meaning_view(texts, settings),
+        meaning=_meaning_view(texts, settings, raw),
         names=name_matrix,
         name_keys=keyed,
         name_idf=idf,

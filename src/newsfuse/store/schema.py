@@ -136,6 +136,50 @@ INSERT INTO stories_fts (stories_fts) VALUES ('rebuild');
 """
 
 
+# Incremental ingest (docs/INCREMENTAL.md): what dedup and online clustering need to reload their
+# index without re-reading texts, earlier versions of updated articles, and where the ids of
+# merged stories now lead.
+INCREMENTAL = """
+ALTER TABLE articles ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX articles_url ON articles (url) WHERE url IS NOT NULL;
+CREATE TABLE article_index (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    day REAL,  -- proleptic ordinal of the publication day; NULL when undated
+    keep_day REAL,  -- the day retention counts from (the index's newest day for undated rows)
+    exact_key TEXT NOT NULL,
+    signature BLOB NOT NULL,  -- MinHash, uint32 little-endian, settings.minhash_permutations
+    meaning BLOB,  -- raw sentence embedding (float32) of the cluster text; NULL until needed
+    encoder TEXT
+);
+CREATE INDEX article_index_keep_day ON article_index (keep_day);
+CREATE INDEX article_index_exact_key ON article_index (exact_key);
+CREATE TABLE article_versions (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    origin TEXT NOT NULL,
+    title TEXT,
+    published TEXT,
+    text TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    replaced_at TEXT NOT NULL,
+    PRIMARY KEY (article_id, version)
+);
+CREATE INDEX article_versions_hash ON article_versions (text_hash);
+CREATE TABLE article_updates (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL CHECK (json_valid(data)),
+    PRIMARY KEY (article_id, version)
+);
+CREATE TABLE story_alias (
+    old_id TEXT PRIMARY KEY,
+    new_id TEXT NOT NULL,
+    reason TEXT NOT NULL,  -- merged | split
+    at TEXT NOT NULL
+);
+"""
+
+
 def fts5_available(conn: sqlite3.Connection) -> bool:
     """Whether this sqlite3 build has FTS5 (some distributions leave it out)."""
     try:
@@ -155,6 +199,7 @@ def _create_search(conn: sqlite3.Connection) -> None:
 MIGRATIONS: list[tuple[str, Step]] = [
     ("0001_initial", INITIAL),
     ("0002_search", _create_search),
+    ("0003_incremental", INCREMENTAL),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -11,19 +11,20 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from newsfuse.errors import NotFoundError, StoreError
 from newsfuse.model import Article, Problem, StageStat, Story
-from newsfuse.store import runs, schema, stories
+from newsfuse.store import incremental, runs, schema, stories
 from newsfuse.store.connection import connect, execute_in, store_error
 from newsfuse.store.rows import ARTICLE_COLUMNS, article_from_row, article_row
 
+T = TypeVar("T")
 _SELECT_ARTICLES = f"SELECT seq, {', '.join(ARTICLE_COLUMNS)} FROM articles"
 _STORY_ORDER = "ORDER BY last_seen DESC, id"  # SQLite sorts NULL lowest: undated stories last
 
@@ -304,3 +305,29 @@ class Store:
     def search_stories(self, query: str, limit: int = 20) -> list[str]:
         """Ids of stories whose title has every word of `query`, best match first."""
         return self._search("stories_fts", "stories", query, limit)
+
+    # -- incremental ingest (store/incremental.py) --------------------------------------------
+
+    def read_with(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run one of store/incremental.py's readers inside a snapshot."""
+        with self.snapshot():
+            return fn(self._conn, *args)
+
+    def write_with(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run one of store/incremental.py's writers inside a transaction (nests)."""
+        with self.transaction():
+            return fn(self._conn, *args)
+
+    def resolve_story(self, story_id: str) -> str:
+        """The live id of a story, following the aliases merges and splits left behind."""
+        found = self.read_with(incremental.resolve, story_id)
+        if found is None:
+            raise NotFoundError(f"no story {story_id!r}")
+        return found
+
+    def versions(self, article_id: str) -> list[dict[str, Any]]:
+        """Earlier versions of an article (the current one is `article()`), oldest first."""
+        return self.read_with(incremental.versions, article_id)
+
+    def now(self) -> str:
+        return _now()
