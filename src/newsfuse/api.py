@@ -69,14 +69,18 @@ def run(
         else:
             report = LocalEngine(store, settings, progress).run(paths)
     if out is not None:
-        from newsfuse.brief import write_report
-
-        write_report(report, Path(out), [f for f in formats if f != "parquet"])
-        if "parquet" in formats:  # articles.parquet, stories.parquet for analysts
-            from newsfuse.export import write_parquet
-
-            write_parquet(report, Path(out))
+        _write(report, Path(out), formats)
     return report
+
+
+def _write(report: Report, out: Path, formats: Sequence[str]) -> None:
+    from newsfuse.brief import write_report
+
+    write_report(report, out, [f for f in formats if f != "parquet"])
+    if "parquet" in formats:  # articles.parquet, stories.parquet for analysts
+        from newsfuse.export import write_parquet
+
+        write_parquet(report, out)
 
 
 def _is_url(path: str | Path) -> bool:
@@ -188,15 +192,15 @@ def ingest(
 
     settings = settings or Settings.from_env()
     with Store(db) as store:
-        result = IncrementalEngine(store, settings, progress).ingest([Path(p) for p in paths])
+        result = IncrementalEngine(store, settings, progress).ingest(
+            [p if _is_url(p) else Path(p) for p in paths]
+        )
         if out is not None:
-            from newsfuse.brief import write_report
-
             changed = [store.story(s) for s in result.stories_changed]
             members = store.articles({a for s in changed for a in s.articles})
             report = Report(articles=members, stories=changed, problems=result.problems)
             report.stats, report.new_articles = result.stats, result.new_articles
-            write_report(report, Path(out), formats)
+            _write(report, Path(out), formats)
     return result
 
 

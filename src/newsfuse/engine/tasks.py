@@ -62,6 +62,7 @@ def brief_stories(
     by_id = {a.id: a for a in articles}
     out: list[Briefed] = []
     for story in stories:
-        found = analyze(story, by_id, settings) if settings.analysis else None
-        out.append((story.id, found, summarize(story, by_id, settings)))
+        story.analysis = analyze(story, by_id, settings) if settings.analysis else None
+        # the summary leans on the analysis's facts, as in the local engine
+        out.append((story.id, story.analysis, summarize(story, by_id, settings)))
     return out
