@@ -825,6 +825,14 @@ def test_hostile_article_renders_as_text(
         for aid in get(http, f"/api/stories/{biggest}")["articles"]
         if (a := get(http, f"/api/articles/{aid}"))["duplicate_of"] or a["removed"]
     )
+    page.goto(f"{base}/articles/{copy['id']}")
+    removed = page.locator(".removed del")
+    assert removed.count() == len(copy["removed"])
+    assert [squash(removed.nth(k).inner_text()) for k in range(removed.count())] == [
+        squash(line) for line in copy["removed"]
+    ]
+    assert page.locator(".text .sentence").count() == len(copy["sentences"])
+    page.watch.clean()
     shoot(browser, f"{base}/articles/{copy['id']}", "article")
 
 
