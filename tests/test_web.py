@@ -27,6 +27,7 @@ import schemathesis
 import uvicorn
 
 import newsfuse
+import newsfuse.api
 from newsfuse.brief.report import story_to_dict
 from newsfuse.clean import split_sentences
 from newsfuse.model import (
@@ -202,6 +203,19 @@ def test_stories_are_paged_and_filtered(http: httpx.Client) -> None:
 
     for bad in ({"limit": 0}, {"limit": 101}, {"offset": -1}, {"since": "March"}, {"sort": "x"}):
         error_of(http.get("/api/stories", params=bad), 422)
+
+
+def test_the_python_api_answers_as_the_json_api_does(db: Path, http: httpx.Client) -> None:
+    page = newsfuse.api.find_stories(db, sort="articles", limit=3)
+    served = get(http, "/api/stories", sort="articles", limit=3)
+    assert page.total == served["total"]
+    assert [c.id for c in page.stories] == [s["id"] for s in served["stories"]]
+    word = max(re.findall(r"[A-Za-z]{5,}", page.stories[0].title), key=len)
+    found = newsfuse.api.search(db, word, limit=5)
+    assert [a.id for a in found.articles] == [
+        a["id"] for a in get(http, "/api/search", q=word, limit=5)["articles"]
+    ]
+    assert page.stories[0].id in [c.id for c in found.stories]
 
 
 def test_full_text_query_finds_stories_by_their_articles(http: httpx.Client) -> None:
@@ -825,6 +839,14 @@ def test_hostile_article_renders_as_text(
         for aid in get(http, f"/api/stories/{biggest}")["articles"]
         if (a := get(http, f"/api/articles/{aid}"))["duplicate_of"] or a["removed"]
     )
+    page.goto(f"{base}/articles/{copy['id']}")
+    removed = page.locator(".removed del")
+    assert removed.count() == len(copy["removed"])
+    assert [squash(removed.nth(k).inner_text()) for k in range(removed.count())] == [
+        squash(line) for line in copy["removed"]
+    ]
+    assert page.locator(".text .sentence").count() == len(copy["sentences"])
+    page.watch.clean()
     shoot(browser, f"{base}/articles/{copy['id']}", "article")
 
 
