@@ -15,7 +15,7 @@ import pytest
 from newsfuse.brief import sections, write_report
 from newsfuse.brief.candidates import Candidate
 from newsfuse.brief.sections import day_label
-from newsfuse.brief.summary import fact_support
+from newsfuse.brief.summary import fact_support, shared_wording
 from newsfuse.brief.view import story_view
 from newsfuse.model import (
     Analysis,
@@ -296,3 +296,17 @@ def test_details_beyond_the_first_fold_away_in_html_and_are_counted_in_markdown(
     # Whichever detail is shown in full, the other is the one folded away.
     other = "2-metre gash" if "Tove Lind" in shown else "Tove Lind"
     assert other in folded and other not in shown
+
+
+def test_wording_the_other_sources_share_scores_above_a_lone_turn_of_phrase() -> None:
+    pool = [
+        Candidate("a", 0, 2, "The ferry Marlin ran aground off Skarvik on Monday."),
+        Candidate("a", 1, 2, "Gulls circled the quiet harbour cafe all afternoon."),
+        Candidate("b", 0, 1, "Investigators say the Marlin ran aground near Skarvik."),
+        Candidate("c", 0, 1, "Skarvik coastguards reached the grounded ferry Marlin."),
+    ]
+    owners = [c.article for c in pool]
+    shared = shared_wording(pool, owners)
+    assert shared[0] >= 0.5 > shared[1] == 0.0
+    # Copies of one original are one voice: only other sources count.
+    assert shared_wording(pool, ["a", "a", "a", "a"]).tolist() == [0.0] * 4

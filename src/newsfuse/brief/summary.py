@@ -12,6 +12,7 @@ report cites all three.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -32,6 +33,7 @@ NEAR_IDENTICAL = 90.0  # rapidfuzz ratio: the same sentence give or take an edit
 # separates teasers well (~0.0-0.1 against ~0.2-0.8 on topic); model2vec's scale is
 # compressed, so only the plainest teasers fall below its floor.
 OFF_TOPIC_FLOOR = {"minilm": 0.15, "model2vec": 0.41}
+LEXICAL_WEIGHT = 0.3  # bonus for a sentence worded as every other source words the story
 SUPPORT_WEIGHT = 0.3  # bonus for a sentence every independent article reports
 LEAD_WEIGHT = 0.05  # news puts the essentials first; a small tie-breaker, not a rule
 MMR_LAMBDA = 0.7  # relevance vs novelty
@@ -41,6 +43,7 @@ MIN_PER_ARTICLE = 8  # ...but every article keeps at least its lead sentences
 MIN_SENTENCES = 3  # a summary shorter than this is a headline, not a summary
 WHOLE = 0.8  # a fact passage covering this share of a sentence's words vouches for all of it
 WORD_BUDGET = 100  # words: a paragraph read in half a minute; the sentence crossing it stays
+SHARE = 0.35  # ...and at most this share of the words the story's originals offer
 
 
 def summarize(
@@ -74,7 +77,7 @@ def summarize(
             - c.penalty
             for i, c in enumerate(pool)
         ]
-    )
+    ) + LEXICAL_WEIGHT * shared_wording(pool, [root[c.article] for c in pool])
     # A near-copy adds support but no new sentences: pick from the article it copies.
     eligible = [i for i, c in enumerate(pool) if on_topic[i] and root[c.article] == c.article]
     picks = _select(pool, eligible, relevance, vectors, close, order, settings.summary_sentences)
@@ -142,6 +145,43 @@ def fact_citations(pool: Sequence[Candidate], story: Story) -> list[set[str]]:
             if whole and c.numbers <= figures:
                 cites[i].update(ids)
     return cites
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    "a an the of to in on at by for with from and or but as is was were be been are it its "
+    "that this these those he she they his her their them who which what said says would "
+    "will has have had not no than then there also after before over about into".split()
+)
+
+
+def _terms(text: str) -> set[str]:
+    """Content words: the names, figures and verbs that carry the story."""
+    return set(_WORD.findall(text.casefold())) - _STOP
+
+
+def shared_wording(pool: Sequence[Candidate], owners: list[str]) -> np.ndarray:
+    """How much of a sentence's wording the other independent sources also use: for each
+    content word, the share of the other sources that print it, averaged over the sentence.
+
+    The embedding measures what a sentence is about; this measures whether the outlets name
+    it in the same words (the names, figures and verbs of the event), the signal classic
+    multi-document summarisers (SumBasic, centroid) build on.
+    """
+    sources = list(dict.fromkeys(owners))
+    if len(sources) < 2:
+        return np.zeros(len(pool), dtype=np.float32)
+    bags = [_terms(c.text) for c in pool]
+    vocab: dict[str, set[str]] = {}
+    for owner, bag in zip(owners, bags, strict=True):
+        for w in bag:
+            vocab.setdefault(w, set()).add(owner)
+    others = len(sources) - 1
+    out = np.zeros(len(pool), dtype=np.float32)
+    for i, (owner, bag) in enumerate(zip(owners, bags, strict=True)):
+        if bag:
+            out[i] = sum(len(vocab[w] - {owner}) for w in bag) / (len(bag) * others)
+    return out
 
 
 def _fold(text: str) -> str:
@@ -264,8 +304,10 @@ def _select(
     voices = np.zeros(max(order.values(), default=0) + 1, dtype=np.float32)
     picks: list[int] = []
     words = 0
+    # A summary compresses: on a story of a few short leads the budget shrinks with it.
+    budget = min(WORD_BUDGET, SHARE * sum(len(pool[i].text.split()) for i in eligible))
     while left.any() and len(picks) < limit:
-        if len(picks) >= MIN_SENTENCES and words >= WORD_BUDGET:
+        if len(picks) >= MIN_SENTENCES and words >= budget:
             break
         score = (
             MMR_LAMBDA * relevance[rows]
