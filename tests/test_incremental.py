@@ -222,3 +222,23 @@ def test_ingest_into_a_database_built_by_run(tmp_path: Path, settings: Settings)
     with Store(db, readonly=True) as store:
         assert store.article("f0-copy").duplicate_of == "f0"
         assert store.story_of("f1") == store.story_of("f0") == store.story_of("f0-copy")
+
+
+def test_a_merge_through_a_new_version_leaves_an_alias(tmp_path: Path, settings: Settings) -> None:
+    db = tmp_path / "nf.db"
+    two = [rec("x1", FERRY[0], "2024-05-07"), rec("y1", CHESS[0], "2024-05-07")]
+    api.ingest([write_jsonl(tmp_path / "1.jsonl", two)], db, settings)
+    with Store(db, readonly=True) as store:
+        before = {store.story_of("x1"), store.story_of("y1")}
+    assert len(before) == 2
+    # y1 is corrected into a report of the ferry grounding: the two stories become one.
+    fixed = [rec("y1", FERRY[1], "2024-05-07")]
+    result = api.ingest([write_jsonl(tmp_path / "2.jsonl", fixed)], db, settings)
+    assert result.updated_articles == 1
+    with Store(db, readonly=True) as store:
+        (live,) = {store.story_of("x1"), store.story_of("y1")}
+    assert live in before
+    (gone,) = before - {live}
+    assert result.stories_merged == {gone: live}
+    story, articles = api.story(db, gone)
+    assert story.id == live and {a.id for a in articles} == {"x1", "y1"}
