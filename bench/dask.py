@@ -3,11 +3,12 @@
     python bench/dask.py --n 1000
 
 The corpus is perturbed real text from ../shared (bench/corpus.py), in JSONL files of
---shard articles, so Dask has file partitions to spread. Each engine first runs once on
-examples/ as a warm-up, so model loading (once per process) is not timed; LocalCluster
-start-up is timed separately. Every Dask run must give the local engine's stories, duplicate links
-and summaries, or the script fails. Prints seconds, articles/s and speed-ups, and the
-machine's load average, because a shared machine changes every number here.
+--shard articles, so Dask has file partitions to spread. Each engine (and each Dask worker)
+first runs once on examples/ as a warm-up, so model loading (once per process) is not
+timed; LocalCluster start-up is timed separately. Every Dask run must give the local
+engine's stories, duplicate links and summaries, or the script fails. Prints seconds,
+articles/s, speed-ups and CPU seconds per process, and the load average: on a shared,
+overloaded machine wall time says more about the neighbours than about the engines.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(H
 from corpus import write_corpus  # noqa: E402
 
 from newsfuse import api  # noqa: E402
+from newsfuse.engine.tasks import brief_stories, read_part  # noqa: E402
 from newsfuse.model import Report  # noqa: E402
 from newsfuse.settings import Settings  # noqa: E402
 
@@ -67,6 +69,12 @@ def cpu_path(client: Any | None, run: Any) -> tuple[Any, float, list[float]]:
     return result, spent, [after[w] - workers_before[w] for w in after if w in workers_before]
 
 
+def warm_worker(where: str, report: Report, settings: Settings) -> None:
+    """Load every model a worker uses, so the timed run measures work, not start-up."""
+    read_part([where], settings)
+    brief_stories(report.stories, report.articles, settings)
+
+
 def main() -> None:
     from distributed import Client, LocalCluster
 
@@ -82,8 +90,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         paths = write_corpus(root / "corpus", args.n, shard=args.shard)
-        warm = [HERE.parent / "examples"]  # every stage, multi-article stories, both workers
-        timed(warm, root / "warm-local.db", settings)
+        warm = [HERE.parent / "examples"]  # every stage, multi-article stories
+        _, warmed = timed(warm, root / "warm-local.db", settings)
         (seconds, reference), cpu, _ = cpu_path(
             None, lambda: timed(paths, root / "local.db", settings)
         )
@@ -100,7 +108,7 @@ def main() -> None:
             ):
                 start_s = time.perf_counter() - started
                 address = cluster.scheduler_address
-                timed(warm, root / f"warm-{workers}.db", settings, scheduler=address)
+                client.run(warm_worker, str(warm[0]), warmed, settings)
                 run = partial(
                     timed, paths, root / f"dask-{workers}.db", settings, scheduler=address
                 )

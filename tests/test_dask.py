@@ -181,3 +181,16 @@ def test_a_run_that_cannot_finish_fails_clearly_and_changes_nothing(
     assert isinstance(outcome, NewsfuseError), outcome
     assert "failed during clean" in str(outcome) and "was not changed" in str(outcome)
     assert _tables(db) == before
+
+
+def test_cli_refuses_an_unknown_engine_with_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsfuse.cli import app
+
+    result = CliRunner().invoke(
+        app, ["run", str(EXAMPLES), "--engine", "spark", "--db", str(tmp_path / "n.db")]
+    )
+    assert result.exit_code == 2
+    assert "engine must be 'local' or 'dask'" in result.output
+    assert not (tmp_path / "n.db").exists()

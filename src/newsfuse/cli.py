@@ -118,6 +118,8 @@ def run(
     if unknown:
         raise typer.BadParameter(f"unknown format(s) {', '.join(unknown)}; use md, html, json")
     try:
+        if scheduler and engine is None:  # naming a cluster means using it
+            engine = "dask"
         settings = Settings.from_env(
             encoder=encoder, engine=engine, workers=workers, scheduler=scheduler
         )
