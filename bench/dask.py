@@ -3,11 +3,12 @@
     python bench/dask.py --n 1000
 
 The corpus is perturbed real text from ../shared (bench/corpus.py), in JSONL files of
---shard articles, so Dask has file partitions to spread. Each engine first runs once on
-examples/ as a warm-up, so model loading (once per process) is not timed; LocalCluster
-start-up is timed separately. Every Dask run must give the local engine's stories, duplicate links
-and summaries, or the script fails. Prints seconds, articles/s and speed-ups, and the
-machine's load average, because a shared machine changes every number here.
+--shard articles, so Dask has file partitions to spread. Each engine (and each Dask worker)
+first runs once on examples/ as a warm-up, so model loading (once per process) is not
+timed; LocalCluster start-up is timed separately. Every Dask run must give the local
+engine's stories, duplicate links and summaries, or the script fails. Prints seconds,
+articles/s, speed-ups and CPU seconds per process, and the load average: on a shared,
+overloaded machine wall time says more about the neighbours than about the engines.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(H
 from corpus import write_corpus  # noqa: E402
 
 from newsfuse import api  # noqa: E402
+from newsfuse.engine.tasks import brief_stories, read_part  # noqa: E402
 from newsfuse.model import Report  # noqa: E402
 from newsfuse.settings import Settings  # noqa: E402
 
@@ -38,10 +42,37 @@ def outcome(report: Report) -> tuple[Any, ...]:
     return stories, links
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process (in a Dask worker: of that worker)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(paths: list[Path], db: Path, settings: Settings, **engine: Any) -> tuple[float, Report]:
     started = time.perf_counter()
     report = api.run(paths, db=db, settings=settings, **engine)
     return time.perf_counter() - started, report
+
+
+def cpu_path(client: Any | None, run: Any) -> tuple[Any, float, list[float]]:
+    """Run; CPU seconds the client and each worker spent on it.
+
+    On a shared, overloaded machine wall time measures how many threads each engine has
+    runnable rather than the engine; client CPU plus the busiest worker's CPU is what the
+    run would take on an idle machine if none of them overlapped (an upper bound).
+    """
+    workers_before = client.run(cpu_seconds) if client else {}
+    before = cpu_seconds()
+    result = run()
+    spent = cpu_seconds() - before
+    after = client.run(cpu_seconds) if client else {}
+    return result, spent, [after[w] - workers_before[w] for w in after if w in workers_before]
+
+
+def warm_worker(where: str, report: Report, settings: Settings) -> None:
+    """Load every model a worker uses, so the timed run measures work, not start-up."""
+    read_part([where], settings)
+    brief_stories(report.stories, report.articles, settings)
 
 
 def main() -> None:
@@ -59,30 +90,35 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         paths = write_corpus(root / "corpus", args.n, shard=args.shard)
-        warm = [HERE.parent / "examples"]  # every stage, multi-article stories, both workers
-        timed(warm, root / "warm-local.db", settings)
-        seconds, reference = timed(paths, root / "local.db", settings)
-        rows.append({"engine": "local", "workers": 1, "seconds": seconds, "start_s": 0.0})
+        warm = [HERE.parent / "examples"]  # every stage, multi-article stories
+        _, warmed = timed(warm, root / "warm-local.db", settings)
+        (seconds, reference), cpu, _ = cpu_path(
+            None, lambda: timed(paths, root / "local.db", settings)
+        )
+        rows.append(
+            {"engine": "local", "workers": 1, "seconds": seconds, "start_s": 0.0, "cpu": [cpu, []]}
+        )
         for workers in (1, 2):
             started = time.perf_counter()
             with (
                 LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
                 ) as cluster,
-                Client(cluster),
+                Client(cluster) as client,
             ):
                 start_s = time.perf_counter() - started
                 address = cluster.scheduler_address
-                timed(warm, root / f"warm-{workers}.db", settings, scheduler=address)
-                seconds, report = timed(
-                    paths, root / f"dask-{workers}.db", settings, scheduler=address
+                client.run(warm_worker, str(warm[0]), warmed, settings)
+                run = partial(
+                    timed, paths, root / f"dask-{workers}.db", settings, scheduler=address
                 )
+                (seconds, report), cpu, per_worker = cpu_path(client, run)
             if outcome(report) != outcome(reference):
                 raise SystemExit(f"dask with {workers} worker(s) differs from the local engine")
             stages = {s.stage: s.seconds for s in report.stats}
             rows.append(
                 {"engine": "dask", "workers": workers, "seconds": seconds, "start_s": start_s}
-                | {"stages": stages}
+                | {"stages": stages, "cpu": [cpu, per_worker]}
             )
     n = len(reference.articles)
     local_s, one_s = rows[0]["seconds"], rows[1]["seconds"]
@@ -98,6 +134,14 @@ def main() -> None:
         print(
             f"{r['engine']:<8}{r['workers']:>8}{s:>9.1f}{n / s:>8.1f}"
             f"{local_s / s:>9.2f}x{one_s / s:>9.2f}x"
+        )
+    print("CPU seconds (client | each worker) and the idle-machine bound client + busiest worker:")
+    bound = [r["cpu"][0] + max(r["cpu"][1], default=0.0) for r in rows]
+    for r, b in zip(rows, bound, strict=True):
+        shown = " ".join(f"{w:.1f}" for w in r["cpu"][1]) or "-"
+        print(
+            f"  {r['engine']} {r['workers']}: {r['cpu'][0]:.1f} | {shown}; bound {b:.1f}s, "
+            f"{bound[0] / b:.2f}x vs local, {bound[1] / b:.2f}x vs 1 worker"
         )
     for r in rows[1:]:
         shown = ", ".join(f"{k} {v:.1f}s" for k, v in r["stages"].items())

@@ -130,6 +130,8 @@ def run(
             f"unknown format(s) {', '.join(unknown)}; use {', '.join(api.FORMATS)}"
         )
     try:
+        if scheduler and engine is None:  # naming a cluster means using it
+            engine = "dask"
         settings = Settings.from_env(
             encoder=encoder,
             column_map=column_map,

@@ -112,6 +112,7 @@ class DaskEngine:
         self.client = client
         self.progress: Progress = progress or NullProgress()
         self.stats: list[StageStat] = []
+        self._fetched: dict[str, Part] = {}  # partitions the client already has, by task key
 
     @contextmanager
     def _stage(self, name: str, items_in: int, total: int | None = None) -> Iterator[StageStat]:
@@ -150,6 +151,7 @@ class DaskEngine:
             futures = self.client.map(read_part, groups, settings=self.settings, pure=False)
             for group, future in zip(groups, futures, strict=True):
                 part: Part = future.result()
+                self._fetched[future.key] = Part(keys=part.keys, sigs=part.sigs)
                 problems.extend(part.read_problems)
                 place = []
                 for item in part.items:
@@ -183,7 +185,11 @@ class DaskEngine:
             before = {a.id: (a.duplicate_of, a.duplicate_score) for a in articles}
             keys: list[str] = [""] * len(articles)
             sigs = np.zeros((len(articles), self.settings.minhash_permutations), np.uint32)
-            for part, index in zip(self.client.gather(parts), indexes, strict=True):
+            missing = [f for f in parts if f.key not in self._fetched]
+            got = self.client.gather(missing)
+            self._fetched.update(zip([f.key for f in missing], got, strict=True))
+            for future, index in zip(parts, indexes, strict=True):
+                part = self._fetched[future.key]
                 kept = index >= 0
                 sigs[index[kept]] = part.sigs[kept]
                 for k, row in zip(index[kept], np.flatnonzero(kept), strict=True):

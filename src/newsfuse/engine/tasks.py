@@ -47,9 +47,9 @@ def read_part(wheres: list[str], settings: Settings) -> Part:
 
 
 def fingerprint_part(articles: list[Article], settings: Settings) -> Part:
-    """Fingerprints of articles already stored, shaped like a read partition."""
+    """Fingerprints of articles already stored (the client has the articles themselves)."""
     keys, sigs = fingerprint_rows(articles, settings)
-    return Part(items=list(articles), keys=keys, sigs=sigs)
+    return Part(keys=keys, sigs=sigs)
 
 
 Briefed = tuple[str, Analysis | None, list[SummarySentence]]
