@@ -41,6 +41,7 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/fuzz.py --seconds 120
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
