@@ -38,10 +38,17 @@ test: $(STAMP) chromium
 eval: $(STAMP)
 	$(BIN)/python eval/clustering.py
 	$(BIN)/python eval/extraction.py
+	$(BIN)/python eval/quotes.py
+	$(BIN)/python eval/samefact.py
+	$(BIN)/python eval/summary.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/fuzz.py --seconds 120
+	$(BIN)/python bench/analysis.py
+	$(BIN)/python bench/dask.py
+	$(BIN)/python bench/incremental.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -120,7 +120,8 @@ class LocalEngine:
         run_id = self.store.start_run([str(p) for p in paths], _settings_dict(self.settings))
         batch = self.read_and_clean(paths, problems)
         new = self.store_new(batch)
-        if new or not self.store.stories(limit=1):
+        # Articles stored by a run killed before its stories were written get clustered now.
+        if new or not self.store.stories(limit=1) or self.store.count_unclustered():
             articles = self.store.articles()
             self.deduplicate(articles)
             stories = self.cluster(articles)

@@ -212,6 +212,15 @@ class Store:
         with self.snapshot():
             return int(self._conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
+    def count_unclustered(self) -> int:
+        """Articles no story holds: what a run that stopped after storing them leaves."""
+        with self.snapshot():
+            row = self._conn.execute(
+                "SELECT count(*) FROM articles WHERE NOT EXISTS "
+                "(SELECT 1 FROM story_articles WHERE article_id = articles.id)"
+            ).fetchone()
+            return int(row[0])
+
     # -- stories -----------------------------------------------------------------------------
 
     def replace_stories(self, new: list[Story]) -> None:
