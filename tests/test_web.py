@@ -538,6 +538,9 @@ def test_uploaded_files_are_ingested_like_the_cli_reads_them(
     http: httpx.Client, posted: dict[str, Any]
 ) -> None:
     assert posted["new_articles"] == 2 and len(posted["articles"]) == 2 and posted["stories"]
+    # incremental: the new articles' stories are the changed ones, and not every story is
+    assert set(posted["stories"]) <= set(posted["stories_changed"])
+    assert len(posted["stories_changed"]) < get(http, "/api/stories")["total"]
     assert [p["where"] for p in posted["problems"]] == ["upload:notes.pdf"]
     assert "strike.txt" in get(http, "/api/sources")["sources"]
     assert "unknown format" in posted["problems"][0]["message"]

@@ -134,7 +134,8 @@ def ingest_posted(
     *,
     settings: Settings | None = None,
 ) -> Ingested:
-    """Add posted records (JSONL-shaped dicts) and files (name, content) as `run` adds files."""
+    """Add posted records (JSONL-shaped dicts) and files (name, content) as `ingest` adds
+    files: incrementally, touching only the stories they reach."""
     from newsfuse.uploads import ingest_posted as add
 
     return add(db, records, files, settings=settings)

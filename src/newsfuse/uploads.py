@@ -1,9 +1,9 @@
 """Articles posted over the network, added to the database exactly as `newsfuse run` adds files.
 
 Posted records and files are written to a private temporary folder and read from there by the
-same readers the CLI uses, so a posted article is cleaned, deduplicated and clustered like any
-other. Every name a user sees says "upload:<name>", never the temporary path. The pipeline
-run itself sits behind `_add_folder`, the one place to switch to incremental ingest.
+same readers the CLI uses, and added by incremental ingest (`newsfuse ingest`), so a posted
+article is cleaned, deduplicated and clustered like any other while only the stories it
+reaches are touched. Every name a user sees says "upload:<name>", never the temporary path.
 """
 
 from __future__ import annotations
@@ -12,51 +12,45 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsfuse.engine.local import LocalEngine
+from newsfuse.engine.incremental import IncrementalEngine
 from newsfuse.ingest import READERS
 from newsfuse.ingest.walk import input_format
-from newsfuse.model import Article, Problem, Report
+from newsfuse.model import Article, IngestReport, Problem
 from newsfuse.settings import Settings
 from newsfuse.store import Store
 
 
 @dataclass(slots=True)
 class Ingested:
-    report: Report
+    report: IngestReport
     articles: list[str]  # ids of the posted articles that were read, new or already stored
 
 
-class _UploadEngine(LocalEngine):
-    """The CLI's engine, remembering the batch it read and naming uploads, not temp paths."""
+class _UploadEngine(IncrementalEngine):
+    """Incremental ingest, remembering the articles it read and naming uploads, not temp paths."""
 
     def __init__(self, store: Store, settings: Settings, folder: Path) -> None:
         super().__init__(store, settings)
         self._prefix = str(folder) + os.sep
-        self.batch: list[str] = []
+        self.batch: dict[str, None] = {}  # ordered, each id once
 
-    def _public(self, text: str) -> str:
+    def public(self, text: str) -> str:
         return text.replace(self._prefix, "upload:")
 
-    def read_and_clean(self, paths: Iterable[str | Path], problems: list[Problem]) -> list[Article]:
-        articles = super().read_and_clean(paths, problems)
-        self.batch = [a.id for a in articles]
-        for a in articles:
-            a.origin = self._public(a.origin)
-        for p in problems:
-            p.where, p.message = self._public(p.where), self._public(p.message)
-        return articles
+    def taken(self, article: Article) -> None:
+        self.batch.setdefault(article.id)
 
 
 @contextmanager
 def _one_at_a_time(db: str | Path) -> Iterator[None]:
-    """Serialise uploads across server processes (`serve --workers`): two re-clusterings of
-    the same database at once could store the older result last."""
+    """Serialise uploads across server processes (`serve --workers`): each ingest plans its
+    batches against an in-memory index of what is stored, which another writer would stale."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX; one process at a time is on the user
@@ -70,16 +64,16 @@ def _one_at_a_time(db: str | Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _add_folder(db: str | Path, folder: Path, settings: Settings) -> tuple[Report, list[str]]:
-    """Run the pipeline over the files in `folder` into `db`: (report, ids read).
+def _add_folder(db: str | Path, folder: Path, settings: Settings) -> tuple[IngestReport, list[str]]:
+    """Ingest the files in `folder` into `db` incrementally: (report, ids read).
 
-    Today this re-runs the CLI's engine (dedup, clustering and briefs over the whole
-    database, skipped when nothing is new); an incremental ingest can replace this one call.
+    Only the stories the new articles reach are re-clustered and re-analysed, as
+    `newsfuse ingest` does (docs/INCREMENTAL.md).
     """
     with _one_at_a_time(db), Store(db) as store:
         engine = _UploadEngine(store, settings, folder)
-        report = engine.run([folder])
-    return report, engine.batch
+        report = engine.ingest([folder])
+    return report, list(engine.batch)
 
 
 def upload_name(name: str, index: int) -> str | None:
@@ -104,7 +98,7 @@ def ingest_posted(
     *,
     settings: Settings | None = None,
 ) -> Ingested:
-    """Add posted articles exactly as `run` adds files: cleaned, deduplicated, clustered.
+    """Add posted articles exactly as `ingest` adds files: cleaned, deduplicated, clustered.
 
     `records` are JSONL-shaped dicts (text or html, title, url, source, published, id);
     `files` are (name, content) pairs in any format the CLI reads. A record or file that

@@ -64,12 +64,15 @@ class IncrementalEngine:
         self.progress.start("ingest")
         for article in self._cleaned(chosen, problems, clean):
             self._take(article)
+            self.taken(article)
         self._flush()
         self.progress.finish("ingest")
         clean.seconds = round(time.perf_counter() - started - self._ingest.seconds, 4)
         steps = [StageStat(f"  {k}", seconds=round(v, 4)) for k, v in self._steps.items()]
         self.report.stats = [clean, self._ingest, *steps]
         self._resolve_aliases()
+        for p in problems:
+            p.where, p.message = self.public(p.where), self.public(p.message)
         self.store.add_problems(run_id, problems)
         self.store.finish_run(run_id, self.report.stats)
         return self.report
@@ -84,7 +87,17 @@ class IncrementalEngine:
                 problems.append(item)
                 continue
             stat.items_out += 1
+            item.origin = self.public(item.origin)
             yield item
+
+    # -- hooks for callers that feed the engine from somewhere private (web uploads) ----------
+
+    def public(self, text: str) -> str:
+        """An origin or problem text as users may see it (uploads hide their temp folder)."""
+        return text
+
+    def taken(self, article: Article) -> None:
+        """Called with every article read, new or already stored, under its stored id."""
 
     def _take(self, article: Article) -> None:
         pending = self._keys.get(article.id)
@@ -118,13 +131,13 @@ class IncrementalEngine:
                 current = self.store.read_with(rows.current_texts, [target])
         if target is None:
             return Item(article)
+        article.id = target  # found by its URL under another id: the stored id names it
         text, version = current[target]
         if _same(text, article.text):
             return None
         stale = self.store.read_with(rows.old_hashes, [target]).get(target, set())
         if rows.text_hash(article.text) in stale:
             return None
-        article.id = target
         return Item(article, describe(target, version + 1, text, article.text))
 
     def _flush(self) -> None:

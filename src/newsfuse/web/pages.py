@@ -8,9 +8,10 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsfuse.api import Library
 from newsfuse.web import charts, views
@@ -21,6 +22,7 @@ from newsfuse.web.routes import (
     StoryId,
     cached,
     library,
+    live_story_id,
     stories_dict,
     stories_filters,
 )
@@ -110,9 +112,16 @@ def _claims_by_value(conflict: dict[str, Any]) -> list[tuple[str, list[dict[str,
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-async def story_page(request: Request, story_id: StoryId) -> HTMLResponse:
+async def story_page(request: Request, story_id: StoryId) -> Response:
+    """An id that a merge or split left behind redirects to the story holding its articles
+    (308; no-cache, since an alias can become a story again)."""
     lib = library(request)
-    return html(await cached(lib, ("story-page", story_id), lambda: _story_html(lib, story_id)))
+    live = await live_story_id(lib, story_id)
+    if live != story_id:
+        return RedirectResponse(
+            f"/stories/{quote(live, safe='')}", 308, headers={"cache-control": "no-cache"}
+        )
+    return html(await cached(lib, ("story-page", live), lambda: _story_html(lib, live)))
 
 
 def _story_html(lib: Library, story_id: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -17,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from newsfuse import api
+from newsfuse.errors import NotFoundError
 from newsfuse.web import views
 
 router = APIRouter(prefix="/api")
@@ -32,6 +34,19 @@ Sort = Literal["recent", "oldest", "articles", "sources", "relevance"]
 def library(request: Request) -> api.Library:
     lib: api.Library = request.app.state.library
     return lib
+
+
+def live_story(lib: api.Library, story_id: str) -> str:
+    """The id of the story `story_id` names now: itself, or where the aliases that merges
+    and splits leave behind lead (api.story follows them too); NotFoundError otherwise."""
+    try:
+        return lib.card(story_id).id
+    except NotFoundError:
+        return lib.store.resolve_story(story_id)
+
+
+async def live_story_id(lib: api.Library, story_id: str) -> str:
+    return await cached(lib, ("live-story", story_id), lambda: live_story(lib, story_id))
 
 
 def ok(data: dict[str, Any], status: int = 200) -> JSONResponse:
@@ -105,19 +120,32 @@ async def list_stories(
     )
 
 
-@router.get("/stories/{story_id}", summary="One story: brief, citations' evidence, analysis")
+@router.get(
+    "/stories/{story_id}",
+    summary="One story: brief, citations' evidence, analysis",
+    description=(
+        "Story ids are stable: a story keeps its id as articles join it. When stories merge "
+        "(or one splits), an old id keeps working: it is answered with the live story "
+        "(200, no redirect to follow), whose `id` field names it, and a `Content-Location` "
+        "header gives its canonical URL. The HTML page /stories/{old id} redirects (308)."
+    ),
+)
 async def get_story(
     request: Request,
     story_id: StoryId,
     texts: Annotated[bool, Query(description="Include the member articles' texts.")] = False,
 ) -> Response:
     lib = library(request)
+    live = await live_story_id(lib, story_id)
     body = await cached(
         lib,
-        ("api-story", story_id, texts),
-        lambda: json_bytes(views.story_dict(lib, story_id, texts=texts)),
+        ("api-story", live, texts),
+        lambda: json_bytes(views.story_dict(lib, live, texts=texts)),
     )
-    return ok_bytes(body)
+    response = ok_bytes(body)
+    if live != story_id:
+        response.headers["content-location"] = f"/api/stories/{quote(live, safe='')}"
+    return response
 
 
 @router.get("/articles/{article_id}", summary="One article: text, removed clutter, copies")

@@ -1,7 +1,7 @@
 """The write API: POST /api/articles, behind the bearer token.
 
 Kept apart from the read routes: this is the only code that takes a request body, and the
-only code that changes the database (through api.ingest_posted, the CLI's pipeline).
+only code that changes the database (through api.ingest_posted, the CLI's `ingest`).
 """
 
 from __future__ import annotations
@@ -139,6 +139,14 @@ async def _files(request: Request) -> list[tuple[str, bytes]]:
 @router.post(
     "/articles",
     summary="Ingest articles (JSON or uploaded files); needs the bearer token",
+    description=(
+        "Adds the articles incrementally: only the stories they reach are re-clustered. The "
+        "answer lists the ids of the posted articles read (`articles`, new or already "
+        "stored), the stories holding them (`stories`), the stories created or re-analysed "
+        "(`stories_changed`), old story ids merged or split away with the live id each now "
+        "leads to (`stories_merged`), and one line per unusable input (`problems`). "
+        "201 when something was stored, 200 when everything was there already."
+    ),
     openapi_extra=_INGEST_BODY,
     status_code=201,
 )
@@ -164,11 +172,17 @@ async def post_articles(request: Request) -> JSONResponse:
     done = await run_in_threadpool(work)
     lib = library(request)
     stories = {lib.story_of(a) for a in done.articles}
+    report = done.report
     data = {
         "ok": True,
-        "new_articles": done.report.new_articles,
+        "new_articles": report.new_articles,
+        "updated_articles": report.updated_articles,
+        "unchanged": report.unchanged,
+        "duplicates": report.duplicates,
         "articles": done.articles,
         "stories": sorted(s for s in stories if s),
-        "problems": [{"where": p.where, "message": p.message} for p in done.report.problems],
+        "stories_changed": report.stories_changed,
+        "stories_merged": report.stories_merged,
+        "problems": [{"where": p.where, "message": p.message} for p in report.problems],
     }
-    return ok(data, 201 if done.report.new_articles else 200)
+    return ok(data, 201 if report.new_articles or report.updated_articles else 200)
