@@ -10,6 +10,13 @@ story and list page) as fast as they get answers, for `--seconds`. Prints reques
 p50/p95/p99 latency and errors; `--json` adds one JSON object as the last line. With `--warm`
 every page is visited once before the clock starts, so the run measures pages served from the
 server's per-database-state memo rather than first renders.
+
+With `--ingest N`, `newsfuse ingest` of N new articles (perturbed texts, bench/corpus.py)
+runs in its own process into the same database while the load runs, as issue 6 asks:
+readers must see no errors while an ingest writes. The bench reports p50/p95/p99 of the
+requests sent while the ingest ran, and how many articles the ingest stored in that time;
+an ingest still running when the load window closes is killed (it is crash-safe: whole
+batches only), so the bench stops by itself, and it says so.
 """
 
 from __future__ import annotations
@@ -19,19 +26,22 @@ import asyncio
 import json
 import os
 import random
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import SHARED, perturb, real_texts
+from corpus import SHARED, perturb, real_texts, write_corpus
 
 from newsfuse.clean import split_sentences
 from newsfuse.model import (
@@ -205,9 +215,10 @@ class Connection:
 
 async def load(
     port: int, story_ids: list[str], clients: int, seconds: float
-) -> tuple[list[float], int, dict[str, int]]:
-    """Closed loop: each client sends its next request when the last one was answered."""
-    latencies: list[float] = []
+) -> tuple[list[tuple[float, float]], int, dict[str, int]]:
+    """Closed loop: each client sends its next request when the last one was answered.
+    Returns (start time, latency) of every request, the error count and errors by kind."""
+    latencies: list[tuple[float, float]] = []
     errors: dict[str, int] = {}
     pages = max(1, len(story_ids) // 20)
     stop = time.perf_counter() + seconds
@@ -222,16 +233,18 @@ async def load(
             started = time.perf_counter()
             try:
                 status = await asyncio.wait_for(connection.get(url), 30)
-                if status != 200:
-                    errors[str(status)] = errors.get(str(status), 0) + 1
+                if status != 200:  # a story merged away redirects (308): not an error
+                    kind = f"redirect {status}" if 300 <= status < 400 else str(status)
+                    errors[kind] = errors.get(kind, 0) + 1
             except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as e:
                 errors[type(e).__name__] = errors.get(type(e).__name__, 0) + 1
                 await connection.close()
-            latencies.append(time.perf_counter() - started)
+            latencies.append((started, time.perf_counter() - started))
         await connection.close()
 
     await asyncio.gather(*(client(random.Random(c)) for c in range(clients)))
-    return latencies, sum(errors.values()), errors
+    failed = sum(n for kind, n in errors.items() if not kind.startswith("redirect"))
+    return latencies, failed, errors
 
 
 def _cpu_seconds(pid: int, children: bool = True) -> float:
@@ -245,6 +258,74 @@ def _cpu_seconds(pid: int, children: bool = True) -> float:
             continue
         total += times.user + times.system
     return total
+
+
+def write_new_articles(folder: Path, n: int) -> list[Path]:
+    """N articles for `--ingest`: perturbed real texts, or invented ones without ../shared."""
+    if SHARED.exists():
+        return write_corpus(folder, n)
+    rng = random.Random(17)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "part-00000.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        for i, (title, text) in enumerate(invented_texts(n, rng)):
+            row = {"id": f"bench-{i}", "title": title, "text": text, "source": "new.example"}
+            f.write(json.dumps(row) + "\n")
+    return [path]
+
+
+INGEST = [sys.executable, "-m", "newsfuse.cli", "ingest"]
+
+
+class Ingest:
+    """`newsfuse ingest` of new articles into the served database, in its own process."""
+
+    def __init__(self, db: Path, tmp: Path, n: int, batch: int) -> None:
+        self.db, self.n, self.batch = db, n, batch
+        self.folder = tmp / "new-articles"
+        write_new_articles(self.folder, n)
+        self.log = tmp / "ingest.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.watcher = threading.Thread(target=self._watch, daemon=True)
+        self.finished_at = 0.0
+
+    def _watch(self) -> None:
+        if self.process is not None:
+            self.process.wait()
+            self.finished_at = time.perf_counter()
+
+    def start(self) -> None:
+        # model2vec unless told otherwise: the bench measures the server, not the encoder.
+        env = {"NEWSFUSE_ENCODER": "model2vec", **os.environ, "HF_HUB_OFFLINE": "1"}
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [*INGEST, str(self.folder), "--db", str(self.db), "--batch", str(self.batch)],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.watcher.start()
+
+    def stop(self, before: int) -> dict[str, Any]:
+        """Kill the ingest if it still runs (bounded bench); what it stored, and when."""
+        if self.process is None:
+            raise RuntimeError("the ingest was not started")
+        killed = self.process.poll() is None
+        ended = time.perf_counter()  # the load window's end, when killed
+        if killed:
+            self.process.send_signal(signal.SIGKILL)
+        code = self.process.wait(timeout=60)
+        self.watcher.join(timeout=10)
+        if not killed:
+            ended = self.finished_at
+        with Store(self.db, readonly=True) as store:
+            stored = store.count_articles() - before
+        log = self.log.read_text(encoding="utf-8", errors="replace")
+        if code not in (0, -signal.SIGKILL):
+            print(log[-2000:], file=sys.stderr)
+        if os.environ.get("BENCH_INGEST_LOG"):
+            print(log[-3000:])
+        return {"stored": stored, "ended": ended, "killed": killed, "exit": code}
 
 
 def free_port() -> int:
@@ -269,6 +350,16 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--json", action="store_true", help="one JSON object as the last line")
+    parser.add_argument(
+        "--ingest",
+        type=int,
+        default=0,
+        metavar="N",
+        help="ingest N new articles in another process while the load runs",
+    )
+    parser.add_argument(
+        "--ingest-batch", type=int, default=100, help="articles per atomic ingest batch"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="newsfuse-bench-web-") as tmp:
@@ -306,19 +397,23 @@ def main() -> None:
             warmed = asyncio.run(warm(base, story_ids)) if args.warm else 0.0
             if args.warm:
                 print(f"warmed {len(story_ids)} story pages in {warmed:.1f} s")
+            writer = Ingest(db, Path(tmp), args.ingest, args.ingest_batch) if args.ingest else None
             load_before = os.getloadavg()[0]
             cpu_before = _cpu_seconds(server.pid)
             own_before = _cpu_seconds(os.getpid(), children=False)
             began = time.perf_counter()
-            latencies, errors, kinds = asyncio.run(
-                load(port, story_ids, args.clients, args.seconds)
-            )
+            if writer is not None:
+                writer.start()
+            samples, errors, kinds = asyncio.run(load(port, story_ids, args.clients, args.seconds))
             elapsed = time.perf_counter() - began
+            ingested = writer.stop(n_articles) if writer is not None else None
             server_cpu = _cpu_seconds(server.pid) - cpu_before
             client_cpu = _cpu_seconds(os.getpid(), children=False) - own_before
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+    latencies = [latency for _, latency in samples]
 
     result = {
         "articles": n_articles,
@@ -352,6 +447,31 @@ def main() -> None:
         f"CPU per request: server {result['server_cpu_ms_per_request']} ms, "
         f"load generator {result['client_cpu_ms_per_request']} ms"
     )
+    if ingested is not None:
+        during = [latency for start, latency in samples if start < ingested["ended"]]
+        result["ingest"] = {
+            "articles": args.ingest,
+            "stored": ingested["stored"],
+            "seconds": round(ingested["ended"] - began, 1),
+            "batch": args.ingest_batch,
+            "killed": ingested["killed"],
+            "exit": ingested["exit"],
+            "requests": len(during),
+            "p50_ms": round(1000 * percentile(during, 50), 1),
+            "p95_ms": round(1000 * percentile(during, 95), 1),
+            "p99_ms": round(1000 * percentile(during, 99), 1),
+        }
+        i = result["ingest"]
+        ending = (
+            "unfinished at the end of the load window: killed"
+            if i["killed"]
+            else f"finished (exit {i['exit']})"
+        )
+        print(
+            f"during the ingest ({i['requests']} requests): p50 {i['p50_ms']} ms, "
+            f"p95 {i['p95_ms']} ms, p99 {i['p99_ms']} ms; the ingest stored {i['stored']} of "
+            f"{args.ingest} articles in {i['seconds']} s, {ending}"
+        )
     if args.json:
         print(json.dumps(result))
 

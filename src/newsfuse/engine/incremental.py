@@ -16,6 +16,7 @@ from pathlib import Path
 from newsfuse.engine import batch as batches
 from newsfuse.engine.batch import Item
 from newsfuse.engine.index import OnlineIndex
+from newsfuse.engine.lock import ingest_lock
 from newsfuse.engine.pool import clean_all
 from newsfuse.engine.progress import NullProgress, Progress
 from newsfuse.engine.versions import describe
@@ -55,6 +56,11 @@ class IncrementalEngine:
         return self._index
 
     def ingest(self, paths: Iterable[str | Path]) -> IngestReport:
+        """Ingest `paths`; another ingest of the same file meanwhile waits (engine/lock.py)."""
+        with ingest_lock(self.store.path, self.store.timeout):
+            return self._ingest_paths(paths)
+
+    def _ingest_paths(self, paths: Iterable[str | Path]) -> IngestReport:
         chosen = [Path(p) for p in paths]
         settings = {n: getattr(self.settings, n) for n in self.settings.__slots__}  # type: ignore[attr-defined]
         run_id = self.store.start_run([str(p) for p in chosen], settings)

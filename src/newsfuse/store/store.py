@@ -42,6 +42,7 @@ class Store:
     def __init__(self, path: str | Path, *, readonly: bool = False, timeout: float = 5.0) -> None:
         self.path = str(path)
         self.readonly = readonly
+        self.timeout = timeout  # how long a writer waits for another (busy timeout)
         self._lock = threading.RLock()
         self._savepoints = 0
         self._closed = False
