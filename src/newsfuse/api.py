@@ -12,6 +12,7 @@ from newsfuse.cards import ArticleRecord as ArticleRecord
 from newsfuse.cards import Found as Found
 from newsfuse.cards import StoryCard as StoryCard
 from newsfuse.cards import StoryPage as StoryPage
+from newsfuse.engine.lock import ingest_lock
 from newsfuse.engine.progress import Progress
 from newsfuse.errors import MissingExtraError
 from newsfuse.library import SORTS as SORTS
@@ -60,7 +61,7 @@ def run(
         )
         settings.validate()
     paths = [p if _is_url(p) else Path(p) for p in paths]
-    with Store(db) as store:
+    with Store(db) as store, ingest_lock(store.path, store.timeout):
         if settings.engine == "dask":
             from newsfuse.engine.dask import DaskEngine, connect
 

@@ -1,11 +1,12 @@
-"""One ingest at a time per database file.
+"""One writer run (ingest or run) at a time per database file.
 
 An ingest loads the stored stories into an in-memory index once and then commits batch
 after batch computed against it. Two ingests at once would each commit stories computed
 without the other's articles, and the later commit would silently drop the earlier one's
 articles from their stories. SQLite's write lock covers one transaction, not a whole ingest,
 so the ingest holds an advisory lock on a file beside the database for its whole length;
-the operating system releases it when the process ends, even on SIGKILL.
+the operating system releases it when the process ends, even on SIGKILL. `newsfuse run`
+takes the same lock: it re-clusters every stored article and would drop another writer's.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def ingest_lock(db: str, timeout: float) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise StoreError(
-                        f"{db}: locked by another writer (another ingest is running); "
+                        f"{db}: locked by another writer (another ingest or run is going on); "
                         "try again when it has finished"
                     ) from None
                 time.sleep(_POLL)
