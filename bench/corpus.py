@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,3 +91,51 @@ def write_corpus(folder: Path, n: int, seed: int = 13, shard: int = 10_000) -> l
     if handle:
         handle.close()
     return paths
+
+
+def real_mix(
+    folder: Path, stories: int, topics: int, shard: int = 200
+) -> tuple[list[Path], dict[str, str]]:
+    """AllSides stories (dated) and ECB+ topics (several events of one kind each) as JSONL
+    shards, with each article's gold story: a real mix for batched-vs-at-once comparisons."""
+    shared = Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets"
+    rows: list[dict[str, str]] = []
+    gold: dict[str, str] = {}
+    with (shared / "allsides-stories-dev.jsonl").open(encoding="utf-8") as f:
+        for line in list(f)[:stories]:
+            story = json.loads(line)
+            for k, a in enumerate(story["articles"]):
+                rid = f"{story['id']}-{k}"
+                rows.append(
+                    {
+                        "id": rid,
+                        "title": a.get("title") or "",
+                        "text": a["text"],
+                        "source": a.get("source") or "allsides",
+                        "published": story["date"][:10],
+                    }
+                )
+                gold[rid] = story["id"]
+    with (shared / "ecbplus-dev.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            if int(row["topic"]) <= topics:
+                rows.append({"id": row["id"], "text": row["text"]})
+                gold[row["id"]] = f"ecb-{row['event']}"
+    random.Random(7).shuffle(rows)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k in range(0, len(rows), shard):
+        paths.append(folder / f"part-{k // shard:03d}.jsonl")
+        paths[-1].write_text("".join(json.dumps(r) + "\n" for r in rows[k : k + shard]))
+    return paths, gold
+
+
+def bcubed(pred: dict[str, str], ref: dict[str, str]) -> dict[str, float]:
+    ids = sorted(set(pred) & set(ref))
+    size_p = Counter(pred[a] for a in ids)
+    size_r = Counter(ref[a] for a in ids)
+    joint = Counter((pred[a], ref[a]) for a in ids)
+    p = sum(joint[pred[a], ref[a]] / size_p[pred[a]] for a in ids) / len(ids)
+    r = sum(joint[pred[a], ref[a]] / size_r[ref[a]] for a in ids) / len(ids)
+    return {"p": round(p, 4), "r": round(r, 4), "f1": round(2 * p * r / (p + r), 4)}

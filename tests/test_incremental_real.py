@@ -7,9 +7,8 @@ take; docs/INCREMENTAL.md explains the differences this measures.
 
 from __future__ import annotations
 
-import json
-import random
-from collections import Counter, defaultdict
+import sys
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -19,56 +18,16 @@ from newsfuse import api
 from newsfuse.settings import Settings
 from newsfuse.store import Store
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT / ".." / "shared" / "datasets"
+sys.path.insert(0, str(ROOT / "bench"))  # the real-mix corpus the incremental bench uses
+
+from corpus import bcubed, real_mix  # noqa: E402
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/datasets not present"),
 ]
-
-
-def real_mix(folder: Path, stories: int, topics: int) -> tuple[list[Path], dict[str, str]]:
-    """JSONL shards of AllSides stories (dated, three outlets each) and ECB+ topics (two
-    events of one kind each), and the gold story of every article id."""
-    rows: list[dict[str, str]] = []
-    gold: dict[str, str] = {}
-    with (SHARED / "allsides-stories-dev.jsonl").open(encoding="utf-8") as f:
-        for line in list(f)[:stories]:
-            story = json.loads(line)
-            for k, a in enumerate(story["articles"]):
-                rid = f"{story['id']}-{k}"
-                rows.append(
-                    {
-                        "id": rid,
-                        "title": a.get("title") or "",
-                        "text": a["text"],
-                        "source": a.get("source") or "allsides",
-                        "published": story["date"][:10],
-                    }
-                )
-                gold[rid] = story["id"]
-    with (SHARED / "ecbplus-dev.jsonl").open(encoding="utf-8") as f:
-        for line in f:
-            row = json.loads(line)
-            if int(row["topic"]) <= topics:
-                rows.append({"id": row["id"], "text": row["text"]})
-                gold[row["id"]] = f"ecb-{row['event']}"
-    random.Random(7).shuffle(rows)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for k in range(0, len(rows), 50):
-        paths.append(folder / f"part-{k // 50:03d}.jsonl")
-        paths[-1].write_text("".join(json.dumps(r) + "\n" for r in rows[k : k + 50]))
-    return paths, gold
-
-
-def bcubed_f1(pred: dict[str, str], ref: dict[str, str]) -> float:
-    ids = sorted(set(pred) & set(ref))
-    size_p = Counter(pred[a] for a in ids)
-    size_r = Counter(ref[a] for a in ids)
-    joint = Counter((pred[a], ref[a]) for a in ids)
-    p = sum(joint[pred[a], ref[a]] / size_p[pred[a]] for a in ids) / len(ids)
-    r = sum(joint[pred[a], ref[a]] / size_r[ref[a]] for a in ids) / len(ids)
-    return 2 * p * r / (p + r)
 
 
 def story_map(db: Path) -> dict[str, str]:
@@ -77,7 +36,7 @@ def story_map(db: Path) -> dict[str, str]:
 
 
 def test_ten_batches_of_a_real_mix_stay_close_to_at_once(tmp_path: Path) -> None:
-    paths, gold = real_mix(tmp_path / "mix", stories=30, topics=3)
+    paths, gold = real_mix(tmp_path / "mix", stories=30, topics=3, shard=50)
     common = {"analysis": False, "index_days": 0, "encoder": "model2vec"}
     at_once = tmp_path / "at_once.db"
     newsfuse.run(paths, db=at_once, settings=Settings.from_env(**common), formats=())
@@ -88,8 +47,8 @@ def test_ten_batches_of_a_real_mix_stay_close_to_at_once(tmp_path: Path) -> None
     assert report.batches == 10 and report.new_articles == len(gold)
     once, tenth = story_map(at_once), story_map(batched)
     assert set(once) == set(tenth) == set(gold)
-    agreement = bcubed_f1(tenth, once)
-    quality = bcubed_f1(once, gold), bcubed_f1(tenth, gold)
+    agreement = bcubed(tenth, once)["f1"]
+    quality = bcubed(once, gold)["f1"], bcubed(tenth, gold)["f1"]
     print(f"batched vs at-once BCubed F1 {agreement:.3f}; vs gold {quality}")
     assert agreement >= 0.9
     assert quality[1] >= quality[0] - 0.05

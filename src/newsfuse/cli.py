@@ -88,6 +88,18 @@ def _print_summary(report: Report) -> None:
     out_console.print(_stories_table(report.stories, f"{len(report.stories)} stories"))
 
 
+def _bars() -> Progress:
+    """One bar per stage on stderr, kept after the run so the timings stay visible."""
+    return Progress(
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+    )
+
+
 @app.command()
 def run(
     inputs: Annotated[
@@ -139,14 +151,7 @@ def run(
             workers=workers,
             scheduler=scheduler,
         )
-        with Progress(
-            TextColumn("{task.description:<8}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=False,
-        ) as bars:
+        with _bars() as bars:
             report = api.run(
                 inputs,
                 db=db,
@@ -193,14 +198,7 @@ def ingest(
     are re-analysed, and ingesting the same input again changes nothing."""
     try:
         settings = Settings.from_env(encoder=encoder, ingest_batch=batch, index_days=index_days)
-        with Progress(
-            TextColumn("{task.description:<8}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=False,
-        ) as bars:
+        with _bars() as bars:
             result = api.ingest(
                 inputs, db, settings, RichProgress(bars), out=out, formats=api.FORMATS
             )
