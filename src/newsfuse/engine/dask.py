@@ -15,7 +15,6 @@ give different stories than the local engine, and equal output is the contract.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +25,7 @@ import numpy as np
 from newsfuse.cluster import cluster
 from newsfuse.dedup import BANDS, link, verified
 from newsfuse.engine import shuffle
-from newsfuse.engine.progress import NullProgress, Progress
+from newsfuse.engine.progress import NullProgress, Progress, timed_stage
 from newsfuse.engine.tasks import Part, brief_stories, fingerprint_part, read_part
 from newsfuse.errors import MissingExtraError, NewsfuseError
 from newsfuse.ingest import READERS
@@ -116,22 +115,16 @@ class DaskEngine:
 
     @contextmanager
     def _stage(self, name: str, items_in: int, total: int | None = None) -> Iterator[StageStat]:
-        stat = StageStat(stage=name, items_in=items_in)
-        self.progress.start(name, total)
-        started = time.perf_counter()
-        try:
-            yield stat
-        except NewsfuseError:
-            raise
-        except Exception as e:  # a lost cluster, or a worker lost more often than retried
-            raise DaskEngineError(
-                f"Dask run failed during {name}: {type(e).__name__}: {e}; "
-                f"the database {self.store.path} was not changed"
-            ) from e
-        finally:
-            stat.seconds = round(time.perf_counter() - started, 4)
-            self.progress.finish(name)
-            self.stats.append(stat)
+        with timed_stage(self.progress, self.stats, name, items_in, total) as stat:
+            try:
+                yield stat
+            except NewsfuseError:
+                raise
+            except Exception as e:  # a lost cluster, or a worker lost more often than retried
+                raise DaskEngineError(
+                    f"Dask run failed during {name}: {type(e).__name__}: {e}; "
+                    f"the database {self.store.path} was not changed"
+                ) from e
 
     def _workers(self) -> int:
         return max(1, len(self.client.scheduler_info(n_workers=-1).get("workers", {})))

@@ -8,8 +8,8 @@ the articles of the batch are clean, so a failing run cannot half-write an artic
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from newsfuse.analysis import analyze
@@ -17,7 +17,7 @@ from newsfuse.brief import summarize
 from newsfuse.cluster import cluster
 from newsfuse.dedup import find_duplicates
 from newsfuse.engine.pool import clean_all
-from newsfuse.engine.progress import NullProgress, Progress
+from newsfuse.engine.progress import NullProgress, Progress, timed_stage
 from newsfuse.ingest import read_paths
 from newsfuse.model import Article, Problem, Report, StageStat, Story
 from newsfuse.settings import Settings
@@ -31,17 +31,10 @@ class LocalEngine:
         self.progress: Progress = progress or NullProgress()
         self.stats: list[StageStat] = []
 
-    @contextmanager
-    def _stage(self, name: str, items_in: int, total: int | None = None) -> Iterator[StageStat]:
-        stat = StageStat(stage=name, items_in=items_in)
-        self.progress.start(name, total)
-        started = time.perf_counter()
-        try:
-            yield stat
-        finally:
-            stat.seconds = round(time.perf_counter() - started, 4)
-            self.progress.finish(name)
-            self.stats.append(stat)
+    def _stage(
+        self, name: str, items_in: int, total: int | None = None
+    ) -> AbstractContextManager[StageStat]:
+        return timed_stage(self.progress, self.stats, name, items_in, total)
 
     def read_and_clean(self, paths: Iterable[str | Path], problems: list[Problem]) -> list[Article]:
         """Stream records from disk through the cleaner; a bad record costs one Problem."""
