@@ -7,7 +7,7 @@ take; docs/INCREMENTAL.md explains the differences this measures.
 
 from __future__ import annotations
 
-import sys
+import importlib.util
 from collections import defaultdict
 from pathlib import Path
 
@@ -20,9 +20,15 @@ from newsfuse.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT / ".." / "shared" / "datasets"
-sys.path.insert(0, str(ROOT / "bench"))  # the real-mix corpus the incremental bench uses
-
-from corpus import bcubed, real_mix  # noqa: E402
+# The real-mix corpus the incremental bench uses, loaded by file: putting bench/ on sys.path
+# would shadow packages (bench/dask.py) for every later test and its spawned workers.
+_spec = importlib.util.spec_from_file_location(
+    "newsfuse_bench_corpus", ROOT / "bench" / "corpus.py"
+)
+assert _spec is not None and _spec.loader is not None
+corpus = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(corpus)
+bcubed, real_mix = corpus.bcubed, corpus.real_mix
 
 pytestmark = [
     pytest.mark.slow,
