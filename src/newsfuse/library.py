@@ -19,7 +19,7 @@ from newsfuse.cards import ArticleRecord, Found, Head, StoryCard, StoryPage, car
 from newsfuse.errors import InputError, NotFoundError
 from newsfuse.memo import Memo
 from newsfuse.model import Article, Story
-from newsfuse.store import Store
+from newsfuse.store import Store, heads
 
 SORTS = ("recent", "oldest", "articles", "sources", "relevance")
 _SEARCH_CAP = 10_000  # articles consulted to find the stories that match a query
@@ -32,6 +32,7 @@ class _Index:
     """What listing and filtering need, for every story, read once per database state."""
 
     version: int
+    stamps: dict[str, str]  # per story: changes when that story or its analysis is rewritten
     cards: list[StoryCard]  # most recent first, as Store.stories() orders them
     by_id: dict[str, StoryCard]
     story_of: dict[str, str]
@@ -104,24 +105,26 @@ class Library:
             if self._index is not None and stamp == self._stamp:
                 return self._index
             with store.snapshot():
-                stories = store.stories()
-                articles = store.articles()
-            heads = {a.id: Head(a.source, a.published, a.duplicate_of) for a in articles}
+                stories, stamps = store.read_with(heads.story_heads)
+                rows = store.read_with(heads.article_heads)
+            by_article = {aid: Head(source, published, dup) for aid, source, published, dup in rows}
             copies: dict[str, list[str]] = {}
-            for a in articles:
-                if a.duplicate_of:
-                    copies.setdefault(a.duplicate_of, []).append(a.id)
-            cards = [card(s, heads) for s in stories]
+            for aid, _, _, duplicate_of in rows:
+                if duplicate_of:
+                    copies.setdefault(duplicate_of, []).append(aid)
+            cards = [card(s, by_article) for s in stories]
             self._builds += 1
             self._index = _Index(
                 version=self._builds,
+                stamps=stamps,
                 cards=cards,
                 by_id={c.id: c for c in cards},
                 story_of={aid: s.id for s in stories for aid in s.articles},
                 copies=copies,
-                sources=sorted({a.source for a in articles if a.source}, key=str.casefold),
+                sources=sorted({r[1] for r in rows if r[1]}, key=str.casefold),
             )
-            self._memo.clear()
+            # No clear(): pages of stories this change left alone keep their stamp and
+            # stay valid; entries of older states age out of the bounded memo.
             self._stamp = stamp
             return self._index
 
@@ -130,10 +133,18 @@ class Library:
         """Changes whenever the data does: a key for caching anything derived from it."""
         return self._current().version
 
-    def memo(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+    def _memo_key(self, index: _Index, key: tuple[Any, ...], story: str | None) -> tuple[Any, ...]:
+        """Keyed by the database state, or for what shows one story only, by that story's
+        stamp: an ingest that touches ten stories leaves the other pages cached."""
+        if story is not None and story in index.stamps:
+            return ("story", story, index.stamps[story], *key)
+        return (index.version, *key)
+
+    def memo(self, key: tuple[Any, ...], build: Callable[[], T], story: str | None = None) -> T:
         """`build()` once per database state and key: a page shown a thousand times between
-        two ingests is computed once. Forgotten as soon as the data changes."""
-        full = (self._current().version, *key)
+        two ingests is computed once. Forgotten as soon as the data it shows changes; pass
+        `story` when the value depends on that story alone."""
+        full = self._memo_key(self._current(), key, story)
         hit = self._memo.get(full)
         if hit is not None:
             return hit  # type: ignore[no-any-return]
@@ -141,14 +152,14 @@ class Library:
         self._memo.put(full, value)
         return value
 
-    def peek(self, key: tuple[Any, ...]) -> Any | None:
+    def peek(self, key: tuple[Any, ...], story: str | None = None) -> Any | None:
         """What `memo` holds for `key` in the current database state, or None; never reads
         the database (a changed file just means None), so it is safe on an event loop."""
         with self._lock:
             index = self._index
             if index is None or self._stamp != self._file_stamp():
                 return None
-        return self._memo.get((index.version, *key))
+        return self._memo.get(self._memo_key(index, key, story))
 
     def sources(self) -> list[str]:
         return list(self._current().sources)

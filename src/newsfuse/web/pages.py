@@ -121,11 +121,12 @@ async def story_page(request: Request, story_id: StoryId) -> Response:
         return RedirectResponse(
             f"/stories/{quote(live, safe='')}", 308, headers={"cache-control": "no-cache"}
         )
-    return html(await cached(lib, ("story-page", live), lambda: _story_html(lib, live)))
+    page_html = await cached(lib, ("story-page", live), lambda: _story_html(lib, live), story=live)
+    return html(page_html)
 
 
 def _story_html(lib: Library, story_id: str) -> str:
-    """The story page; computed once per story and database state (see Library.memo)."""
+    """The story page; computed once per state of the story (see Library.memo)."""
     data = views.story_dict(lib, story_id, texts=True)
     analysis = views.analysis_of(data, None)
     anchors = Anchors(data["texts"])

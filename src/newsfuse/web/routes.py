@@ -53,13 +53,15 @@ def ok(data: dict[str, Any], status: int = 200) -> JSONResponse:
     return JSONResponse(data, status_code=status)
 
 
-async def cached(lib: api.Library, key: tuple[Any, ...], build: Callable[[], T]) -> T:
-    """`build()` once per database state (Library.memo). A hit is answered on the event loop;
-    only a miss pays for the hop to a worker thread, where reading and rendering run."""
-    hit = lib.peek(key)
+async def cached(
+    lib: api.Library, key: tuple[Any, ...], build: Callable[[], T], story: str | None = None
+) -> T:
+    """`build()` once per database state, or per state of `story` (Library.memo). A hit is
+    answered on the event loop; only a miss pays for the hop to a worker thread."""
+    hit = lib.peek(key, story)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
-    return await run_in_threadpool(lib.memo, key, build)
+    return await run_in_threadpool(lib.memo, key, build, story)
 
 
 def json_bytes(data: dict[str, Any]) -> bytes:
@@ -141,6 +143,7 @@ async def get_story(
         lib,
         ("api-story", live, texts),
         lambda: json_bytes(views.story_dict(lib, live, texts=texts)),
+        story=live,
     )
     response = ok_bytes(body)
     if live != story_id:
