@@ -44,6 +44,15 @@ class Article:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+# Article.meta keys for a publication date written as an ambiguous numeric date ("02/05/2025"):
+# the cleaner keeps both readings, the story stage (analysis/readings.py) picks one with the
+# evidence of the other reports and says why.
+PUBLISHED_READINGS_KEY = "published_readings"  # [month-first ISO, day-first ISO]
+DATE_ORDER_KEY = "date_order"  # the order a numeric date on the page itself forced
+PUBLISHED_CHOICE_KEY = "published_choice"  # why Article.published is the reading it is
+DAY_FIRST, MONTH_FIRST = "day-first", "month-first"
+
+
 @dataclass(slots=True)
 class Problem:
     """An input that could not be used: `where` is "path[:line]", `message` says why."""
