@@ -194,6 +194,11 @@ class ArticleUpdate:
     changed: str  # one line for people: "2 sentences added, 1 removed"
     added: list[str] = field(default_factory=list)  # new sentences (the first few)
     removed: list[str] = field(default_factory=list)  # sentences the new version dropped
+    old_published: str | None = None  # the replaced version's publication date
+    new_published: str | None = None
+    seen: str | None = None  # when newsfuse stored the new version (ISO timestamp, UTC)
+    numbers: list[str] = field(default_factory=list)  # "death toll rose to 12 → 15"
+    rewritten: list[list[str]] = field(default_factory=list)  # [old, new] sentence pairs
 
 
 @dataclass(slots=True)
