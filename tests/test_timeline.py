@@ -183,6 +183,8 @@ MONDAY = date(2024, 3, 11)
         ("The strike must finish on Sunday.", "2024-03-17"),
         ("Forecasters expect more rain on Wednesday.", "2024-03-13"),
         ("On Wednesday, the minister will open the bridge.", "2024-03-13"),
+        ("The strike is due to end at 6 a.m. on Sunday.", "2024-03-17"),
+        ("The mayor resigned on Friday. She will not stand again.", "2024-03-08"),
     ],
 )
 def test_the_words_around_a_weekday_say_whether_it_is_still_to_come(
@@ -199,6 +201,7 @@ CORRESPONDENT = (
     "reached her.\n\n"
     "“We had no warning at all. I lost everything,” she told local radio on Wednesday.\n\n"
     "“The water will be gone by Friday,” said the mayor, Olle Brink.\n\n"
+    "He said the council had offered to rebuild the barrier on Friday.\n\n"
     "It is the second flood in Marwick this year, after the Lenna burst its banks in January.\n\n"
     "The minister of the Interior, Eva Strand, has visited the places this Wednesday. «We will "
     "rebuild each house of this street», has declared the minister."
@@ -220,6 +223,7 @@ def test_timeline_entries_are_whole_sentences_that_say_who_did_what() -> None:
             "Among those rescued was Ada Pell, 80, who spent most of Tuesday in her attic before "
             "a boat reached her.",
         ),
+        ("2024-03-15", "He said the council had offered to rebuild the barrier on Friday."),
         (
             "2024-01",
             "It is the second flood in Marwick this year, after the Lenna burst its banks in "

@@ -88,7 +88,7 @@ _FUTURE = re.compile(
 _BREAK = re.compile(
     r"\b(?:that|which|who|whom|whose|if|whether|because|although|while|when|after|before|"
     r"said|says|told|reiterated|announced|added|warned|stated|declared|insisted|noted)\b"
-    r"|[.!?;:«»“”\"]",  # another sentence, or a quotation: not the date's verb
+    r"|[!?;:«»“”\"]|\.(?=\s+[«“\"‘']?[A-Z])",  # another sentence or a quotation ("6 a.m. on")
     re.IGNORECASE,
 )
 _PAST = re.compile(r"\b(?:was|were|had|did|remained|stayed|lasted)\b", re.IGNORECASE)

@@ -91,8 +91,9 @@ def event_text(body: str, sentences: list[Sentence], k: int, at: int) -> str | N
     if found and len(text) - found.end() > 20:
         text = text[found.end() :]
     outside = _QUOTED.sub(" ", text)
-    if _PRONOUN_SPEAKER.match(outside.strip(" ,.")) and len(_WORD.findall(outside)) < 12:
-        return None
+    quote_only = outside != text and len(_WORD.findall(outside)) < 12
+    if quote_only and _PRONOUN_SPEAKER.match(outside.strip(" ,.")):
+        return None  # “...,” she told local radio on Wednesday: Quotes has it, with her name
     return text[:1].upper() + text[1:] if text[:1].islower() else text
 
 

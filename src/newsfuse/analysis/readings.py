@@ -49,6 +49,7 @@ _DAY_FIRST_TLDS = frozenset(
     "ee lv".split()
 )
 _YEAR_FIRST_LANGUAGES = frozenset(("zh", "ja", "ko", "hu", "lt"))  # 2025/05/02: no evidence
+SOURCE_SCAN = 200  # pages of one source whose text is read for its date order
 _GAP = re.compile(r"same day as the story|undated|\d+ days? from the story's date")
 
 
@@ -93,6 +94,8 @@ def settle_dates(
     """Choose each ambiguous publication date's reading from its story's evidence; set it on
     the article (the readings and the reason stay in meta) and refresh the dates of the
     stories whose members moved. Returns the articles whose date or reason changed."""
+    if not any(PUBLISHED_READINGS_KEY in a.meta for a in articles.values()):
+        return []  # the common case: nothing to choose, nothing scanned
     sources = _SourceOrders(articles.values())
     changed: list[Article] = []
     for story in stories:
@@ -128,10 +131,13 @@ class _SourceOrders:
         """(order, the other article that shows it) for the article's source."""
         if article.source not in self._known:
             found: dict[str, str] = {}
-            for other in self._by_source.get(article.source, []):
-                order = _forced_order(other)
-                if order is not None:
-                    found.setdefault(order, other.id)
+            for k, other in enumerate(self._by_source.get(article.source, [])):
+                page = other.meta.get(DATE_ORDER_KEY)
+                # A site's habit shows in a few pages: texts are read for the first hundreds
+                # only, so one big source costs a bounded scan.
+                order = _forced_order(other) if k < SOURCE_SCAN else page
+                if order in (DAY_FIRST, MONTH_FIRST):
+                    found.setdefault(str(order), other.id)
             self._known[article.source] = next(iter(found.items())) if len(found) == 1 else None
         known = self._known[article.source]
         return known if known is not None and known[1] != article.id else None

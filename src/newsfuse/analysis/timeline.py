@@ -13,6 +13,10 @@ anomaly says so. An article is misdated when its publication date lies more than
 from the story's date while its text gives no date of its own near that publication date and no
 sign of looking back ("a year after", "last year", "anniversary"): it tells the events as recent,
 so its date, not its content, is wrong.
+
+Publication dates are the ones the story chose where a numeric date read both ways
+(analysis/readings.py), and numeric dates in the text follow the order the article uses. Each
+dated sentence becomes one timeline item; events.py words and groups them into events.
 """
 
 from __future__ import annotations
