@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from newsfuse.analysis.dates import find_dates, is_future, resolve
+from newsfuse.analysis.dates import find_dates, is_future, looks_ahead, resolve
 from newsfuse.analysis.timeline import (
     build_timeline,
     date_conflicts,
@@ -164,3 +165,102 @@ def test_weekdays_read_into_different_weeks_are_not_a_dispute() -> None:
     assert all("schools" not in c.topic for c in conflicts)
     barrier = [c for c in conflicts if "barrier" in c.topic]
     assert barrier and {cl.value for cl in barrier[0].claims} == {"2024-03-12", "2024-03-13"}
+
+
+MONDAY = date(2024, 3, 11)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Schools in the valley are closed until Thursday.", "2024-03-14"),
+        ("The road was closed until Thursday, the council said.", "2024-03-07"),
+        ("A new meeting between the two sides is foreseen for Tuesday.", "2024-03-12"),
+        ("The port authority offered to resume talks on Tuesday.", "2024-03-12"),
+        ("The minister said she would travel to the valley on Friday.", "2024-03-15"),
+        ("On Friday, Lena Dorr said that any such deal would be illegal.", "2024-03-08"),
+        ("Ivo Brandt would not comment on Friday.", "2024-03-08"),
+        ("The strike must finish on Sunday.", "2024-03-17"),
+        ("Forecasters expect more rain on Wednesday.", "2024-03-13"),
+        ("On Wednesday, the minister will open the bridge.", "2024-03-13"),
+        ("The strike is due to end at 6 a.m. on Sunday.", "2024-03-17"),
+        ("The mayor resigned on Friday. She will not stand again.", "2024-03-08"),
+    ],
+)
+def test_the_words_around_a_weekday_say_whether_it_is_still_to_come(
+    text: str, expected: str
+) -> None:
+    (expr,) = find_dates(text)
+    assert resolve(expr, MONDAY, looks_ahead(text, expr.start, expr.end)) == expected
+
+
+CORRESPONDENT = (
+    "MARWICK, Lennland (NWS) - The Lenna flood barrier failed on Tuesday night, flooding two "
+    "streets, officials said.\n\n"
+    "Among those rescued was Ada Pell, 80, who spent most of Tuesday in her attic before a boat "
+    "reached her.\n\n"
+    "“We had no warning at all. I lost everything,” she told local radio on Wednesday.\n\n"
+    "“The water will be gone by Friday,” said the mayor, Olle Brink.\n\n"
+    "He said the council had offered to rebuild the barrier on Friday.\n\n"
+    "It is the second flood in Marwick this year, after the Lenna burst its banks in January.\n\n"
+    "The minister of the Interior, Eva Strand, has visited the places this Wednesday. «We will "
+    "rebuild each house of this street», has declared the minister."
+)
+
+
+def test_timeline_entries_are_whole_sentences_that_say_who_did_what() -> None:
+    article = _article("w", CORRESPONDENT, "2024-03-14")
+    story = estimate_story_date([article])
+    dated = {(d.date, d.text) for d in dated_clauses([article], story, [])}
+    assert dated == {
+        (
+            "2024-03-12",
+            "The Lenna flood barrier failed on Tuesday night, flooding two streets, officials "
+            "said.",
+        ),
+        (
+            "2024-03-12",
+            "Among those rescued was Ada Pell, 80, who spent most of Tuesday in her attic before "
+            "a boat reached her.",
+        ),
+        ("2024-03-15", "He said the council had offered to rebuild the barrier on Friday."),
+        (
+            "2024-01",
+            "It is the second flood in Marwick this year, after the Lenna burst its banks in "
+            "January.",
+        ),
+        (
+            "2024-03-13",
+            "The minister of the Interior, Eva Strand, has visited the places this Wednesday.",
+        ),
+    }  # no dateline, no quote told by "she", no date inside a quotation, no "this year"
+
+
+SEEDS = Path(__file__).resolve().parents[1] / ".." / "shared" / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present")
+def test_seed_timeline_dates_the_arrival_summit_and_report_and_flags_the_late_copy() -> None:
+    from newsfuse.clean import clean
+    from newsfuse.model import RawDoc
+
+    articles = [
+        clean(RawDoc(origin=p.name, text=p.read_text(encoding="utf-8")))
+        for p in sorted(SEEDS.glob("*.txt"))
+    ]
+    story = estimate_story_date(articles)
+    anomalies = find_anomalies(articles, story)
+    late = [a for a in articles if a.published == "2024-06-17"]
+    assert len(late) == 1
+    assert any(x.kind == "misdated" and x.article == late[0].id for x in anomalies)
+    dated = dated_clauses(articles, story, anomalies)
+
+    def told(day: str, *words: str) -> bool:
+        return any(d.date == day and all(w in d.text for w in words) for d in dated)
+
+    assert told("2023-09-12", "arrival", "Tuesday", "armored train")
+    assert told("2023-09-13", "Wednesday", "Kim Jong Un", "pledged")
+    assert told("2023-09-14", "KCNA reported this Thursday", "invited Putin")
+    for d in dated:  # whole sentences: a capital or a quotation mark first, a full stop last
+        assert d.text[0].isupper() or d.text[0] in "“\"«'", d.text
+        assert d.text.rstrip("”\"»’'")[-1] in ".!?", d.text

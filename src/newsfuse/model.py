@@ -44,6 +44,15 @@ class Article:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+# Article.meta keys for a publication date written as an ambiguous numeric date ("02/05/2025"):
+# the cleaner keeps both readings, the story stage (analysis/readings.py) picks one with the
+# evidence of the other reports and says why.
+PUBLISHED_READINGS_KEY = "published_readings"  # [month-first ISO, day-first ISO]
+DATE_ORDER_KEY = "date_order"  # the order a numeric date on the page itself forced
+PUBLISHED_CHOICE_KEY = "published_choice"  # why Article.published is the reading it is
+DAY_FIRST, MONTH_FIRST = "day-first", "month-first"
+
+
 @dataclass(slots=True)
 class Problem:
     """An input that could not be used: `where` is "path[:line]", `message` says why."""
@@ -185,6 +194,11 @@ class ArticleUpdate:
     changed: str  # one line for people: "2 sentences added, 1 removed"
     added: list[str] = field(default_factory=list)  # new sentences (the first few)
     removed: list[str] = field(default_factory=list)  # sentences the new version dropped
+    old_published: str | None = None  # the replaced version's publication date
+    new_published: str | None = None
+    seen: str | None = None  # when newsfuse stored the new version (ISO timestamp, UTC)
+    numbers: list[str] = field(default_factory=list)  # "death toll rose to 12 → 15"
+    rewritten: list[list[str]] = field(default_factory=list)  # [old, new] sentence pairs
 
 
 @dataclass(slots=True)

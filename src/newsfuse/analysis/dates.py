@@ -13,7 +13,10 @@ the article has none). Rules, chosen to match news usage:
 - "last month", "earlier this year", "in September" resolve to a month or year (ISO reduced
   precision: "2023-08", "2023");
 - vague phrases ("recently", "in recent months", "last week") are found, never resolved: they
-  only tell that the text presents events as recent.
+  only tell that the text presents events as recent;
+- a numeric date that reads both ways ("02/05/2025") keeps both readings: a weekday written
+  with it, or the order the article is known to use (analysis/readings.py), picks one; else
+  the reading nearer the reference; with neither it stays unresolved.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from newsfuse.model import Article
+from newsfuse.model import DAY_FIRST, MONTH_FIRST, Article
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = {
@@ -38,6 +41,11 @@ _WD = "(?:" + "|".join(WEEKDAYS) + ")"
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _PATTERNS: list[tuple[str, str]] = [
     ("iso", r"\b(?P<y>(?:19|20)\d\d)-(?P<mo>[01]\d)-(?P<d>[0-3]\d)\b"),
+    (
+        "numeric",
+        rf"(?:\b(?P<w>{_WD}),?\s+)?(?<![\d/.])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/"
+        r"(?P<y>(?:19|20)\d\d)(?![\d/])",
+    ),
     (
         "dmy",
         rf"(?:{_WD},?\s+)?\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_MONTH})"
@@ -70,9 +78,26 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 _ANY = re.compile("|".join(f"(?P<k_{k}>{p.replace('(?P<', f'(?P<{k}_')})" for k, p in _PATTERNS))
 _FUTURE = re.compile(
-    r"\b(?:will|won['’]t|shall|['’]ll|going\s+to|(?:is|are)\s+to|"
-    r"(?:is|are)\s+(?:due|set|scheduled|expected|slated|planning|poised)\s+to|plans?\s+to|"
-    r"upcoming)\b",
+    r"\b(?:will|won['’]t|shall|['’]ll|would(?!\s+(?:not|have)\b)|must(?!\s+have)|"
+    r"going\s+to|(?:is|are)\s+to|plans?\s+to|upcoming|foresees?|foreseen|forecasts?|expects?|"
+    r"(?:is|are)\s+(?:due|set|scheduled|expected|slated|planning|poised)\s+to)\b",
+    re.IGNORECASE,
+)
+# Between a future cue and the date, these say the cue belongs to another verb: "On Tuesday,
+# Miller reiterated that any deal would be a violation" is a Tuesday in the past.
+_BREAK = re.compile(
+    r"\b(?:that|which|who|whom|whose|if|whether|because|although|while|when|after|before|"
+    r"said|says|told|reiterated|announced|added|warned|stated|declared|insisted|noted)\b"
+    r"|[!?;:«»“”\"]|\.(?=\s+[«“\"‘']?[A-Z])",  # another sentence or a quotation ("6 a.m. on")
+    re.IGNORECASE,
+)
+_PAST = re.compile(r"\b(?:was|were|had|did|remained|stayed|lasted)\b", re.IGNORECASE)
+_UNTIL = re.compile(r"\b(?:until|till)\s+$", re.IGNORECASE)
+_FOR = re.compile(r"\bfor\s+$", re.IGNORECASE)  # "scheduled for Tuesday", "rain for Wednesday"
+# "offered to resume talks on Tuesday": the day belongs to what is intended, still to come.
+_INTENT = re.compile(
+    r"\b(?:offer|agree|plan|promis|vow|pledg|threaten|want|hope|decid|intend|prepar|aim|"
+    r"propos|invit|urg)\w*\s+(?:\w+\s+)?to\s+\w+(?:\s+[\w'’-]+){0,3}\s+$",
     re.IGNORECASE,
 )
 
@@ -89,13 +114,57 @@ class DateExpression:
     def absolute(self) -> bool:
         """Fixes a date without a reference (a year is written)."""
         fields = dict(self.parts)
-        return self.kind in ("iso", "month_year", "in_year") or (
+        return self.kind in ("iso", "month_year", "in_year", "numeric") or (
             self.kind in ("dmy", "mdy") and "y" in fields
         )
 
     @property
+    def readings(self) -> tuple[str, ...]:
+        """A numeric date's possible dates, month first then day first, less those a
+        weekday written with it rules out; () for other kinds."""
+        if self.kind != "numeric":
+            return ()
+        f = dict(self.parts)
+        a, b, year = int(f["a"]), int(f["b"]), int(f["y"])
+        found = []
+        for month, day in ((a, b), (b, a)):
+            try:
+                found.append(date(year, month, day))
+            except ValueError:
+                continue
+        if "w" in f:
+            found = [d for d in found if d.weekday() == WEEKDAYS.index(f["w"])] or found
+        return tuple(dict.fromkeys(d.isoformat() for d in found))
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.readings) > 1
+
+    @property
+    def order(self) -> str | None:
+        """The order a numeric date forces by a number above 12 ("13/05/2025": day first)."""
+        if self.kind != "numeric":
+            return None
+        f = dict(self.parts)
+        a, b = int(f["a"]), int(f["b"])
+        if a > 12 >= b:
+            return DAY_FIRST
+        if b > 12 >= a:
+            return MONTH_FIRST
+        return None
+
+    @property
     def precision(self) -> str | None:
-        if self.kind in ("iso", "dmy", "mdy", "weekday", "day_word", "day_part", "days_ago"):
+        if self.kind in (
+            "iso",
+            "numeric",
+            "dmy",
+            "mdy",
+            "weekday",
+            "day_word",
+            "day_part",
+            "days_ago",
+        ):
             return "day"
         if self.kind in ("month_year", "in_month", "rel_month"):
             return "month"
@@ -153,14 +222,49 @@ def _nearest_year(month: int, day: int, ref: date) -> date | None:
     return best
 
 
+def _numeric(readings: tuple[str, ...], ref: date | None, order: str | None) -> str | None:
+    if len(readings) <= 1:
+        return readings[0] if readings else None
+    if order in (MONTH_FIRST, DAY_FIRST):
+        return readings[0 if order == MONTH_FIRST else 1]
+    if ref is None:
+        return None  # no evidence either way: an unresolved date beats a wrong one
+    gaps = [abs((date.fromisoformat(r) - ref).days) for r in readings]
+    return readings[gaps.index(min(gaps))]
+
+
 def is_future(clause: str) -> bool:
     """Whether a clause speaks of what is still to happen."""
     return bool(_FUTURE.search(clause))
 
 
-def resolve(expr: DateExpression, ref: date | None, future: bool = False) -> str | None:
-    """The ISO date (or "YYYY-MM", "YYYY") the expression stands for, or None."""
+def looks_ahead(clause: str, at: int, end: int | None = None) -> bool:
+    """Whether the date expression at clause[at:end] names a day still to come: a future
+    cue that governs it ("will visit on Friday", "On Friday, the minister will visit", not
+    "On Tuesday, Miller said a deal would be illegal"), or the words just before it
+    ("closed until Thursday", "foreseen for Tuesday", "offered to resume talks on Tuesday")."""
+    before = clause[:at]
+    end = at if end is None else end
+    if _UNTIL.search(before):
+        return is_future(clause) or not _PAST.search(clause)
+    if _FOR.search(before) or _INTENT.search(before):
+        return True
+    for cue in _FUTURE.finditer(clause):
+        between = clause[cue.end() : at] if cue.start() < at else clause[end : cue.start()]
+        if not _BREAK.search(between):
+            return True
+    return False
+
+
+def resolve(
+    expr: DateExpression, ref: date | None, future: bool = False, order: str | None = None
+) -> str | None:
+    """The ISO date (or "YYYY-MM", "YYYY") the expression stands for, or None.
+
+    `order` (DAY_FIRST / MONTH_FIRST) is how the article writes numeric dates, where known."""
     f = dict(expr.parts)
+    if expr.kind == "numeric":
+        return _numeric(expr.readings, ref, order)
     try:
         if expr.kind == "iso":
             return date(int(f["y"]), int(f["mo"]), int(f["d"])).isoformat()

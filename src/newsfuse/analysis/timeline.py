@@ -13,30 +13,42 @@ anomaly says so. An article is misdated when its publication date lies more than
 from the story's date while its text gives no date of its own near that publication date and no
 sign of looking back ("a year after", "last year", "anniversary"): it tells the events as recent,
 so its date, not its content, is wrong.
+
+Publication dates are the ones the story chose where a numeric date read both ways
+(analysis/readings.py), and numeric dates in the text follow the order the article uses. Each
+dated sentence becomes one timeline item; events.py words and groups them into events.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import numpy as np
-
 from newsfuse.analysis.dates import (
-    DateExpression,
     dateline,
     find_dates,
-    is_future,
+    looks_ahead,
     published_date,
     resolve,
 )
+from newsfuse.analysis.events import DatedClause, build_timeline, event_text, pair_score
+from newsfuse.analysis.readings import order_of
 from newsfuse.analysis.samefact import is_same_fact
-from newsfuse.analysis.sentences import Sentence, clauses, split_sentences
+from newsfuse.analysis.sentences import clauses, split_sentences
 from newsfuse.embed import Encoder
-from newsfuse.model import Anomaly, Article, Claim, Conflict, TimelineEvent
+from newsfuse.model import Anomaly, Article, Claim, Conflict
 
+__all__ = [  # build_timeline and DatedClause live in analysis/events.py
+    "DatedClause",
+    "StoryDate",
+    "build_timeline",
+    "date_conflicts",
+    "dated_clauses",
+    "estimate_story_date",
+    "find_anomalies",
+    "story_dates",
+]
 MISDATED_DAYS = 60
 _LOOKING_BACK = re.compile(
     r"\b(?:anniversary|a year (?:ago|after|later|since)|(?:\w+|\d+) (?:years|months) "
@@ -44,9 +56,8 @@ _LOOKING_BACK = re.compile(
     re.IGNORECASE,
 )
 _TIMELINE_KINDS = frozenset(
-    ("iso", "dmy", "mdy", "weekday", "day_word", "day_part", "days_ago", "month_year")
-) | frozenset(("rel_month", "rel_year", "in_month"))
-_REPORTING = re.compile(r"\b(?:reported|said|says|announced|told|stated|added)\b")
+    ("iso", "numeric", "dmy", "mdy", "weekday", "day_word", "day_part", "days_ago")
+) | frozenset(("month_year", "rel_month", "rel_year", "in_month"))
 
 
 @dataclass(slots=True)
@@ -68,10 +79,11 @@ def _text_dates(article: Article) -> list[date]:
     """Full dates written in the text (not the dateline): evidence of when the events were."""
     line = dateline(article)
     skip = line[0].start if line else -1
+    order = order_of(article)
     found = []
     for expr in find_dates(article.text):
         if expr.start != skip and expr.absolute and expr.precision == "day":
-            value = resolve(expr, None)
+            value = resolve(expr, None, order=order)
             if value:
                 found.append(date.fromisoformat(value))
     return found
@@ -143,53 +155,40 @@ def find_anomalies(articles: list[Article], story: StoryDate) -> list[Anomaly]:
     return anomalies
 
 
-@dataclass(slots=True)
-class DatedClause:
-    """One date expression with the clause that says what happened then."""
-
-    article: str
-    date: str
-    text: str
-    expression: DateExpression
-    clause: Sentence
-    reliable: bool  # resolved against the article's own date, or absolute
-    sentence_start: int = 0
-    sentence_text: str = ""
-
-
-def _event_text(sentence: Sentence, clause: Sentence) -> str:
-    """The clause, or the whole sentence when the clause only says who reported it."""
-    if len(clause.text.split()) < 6 or (
-        _REPORTING.search(clause.text)
-        and len(clauses(sentence)) > 1
-        and clause.start > sentence.start
-    ):
-        return sentence.text
-    return clause.text
-
-
 def dated_clauses(
     articles: list[Article], story: StoryDate, anomalies: list[Anomaly]
 ) -> list[DatedClause]:
+    """Every dated event the articles tell, with the sentence that tells it.
+
+    Dates inside quotations are left out (a quote's "this morning" is the speaker's, not the
+    article's), and so are coarser dates of a sentence that also names a day: "resigned on
+    Wednesday over a failure this month" is an event of that Wednesday."""
     wrong = {a.article for a in anomalies if a.kind in ("misdated", "predated")}
     found: list[DatedClause] = []
     for article in articles:
         own = story.published.get(article.id)
         reliable = own is not None and article.id not in wrong
         ref = own if reliable else story.reference
+        order = order_of(article)
         line = dateline(article)
-        for sentence in split_sentences(article):
+        sentences = split_sentences(article)
+        for k, sentence in enumerate(sentences):
             if not sentence.is_claim:
                 continue
             parts = clauses(sentence)
+            told: list[DatedClause] = []
             for expr in find_dates(article.text, sentence.start, sentence.end):
                 if expr.kind not in _TIMELINE_KINDS or (line and expr.start == line[0].start):
                     continue
+                if _inside_quote(sentence.text[: expr.start - sentence.start]):
+                    continue
                 clause = next((c for c in parts if c.start <= expr.start < c.end), sentence)
-                value = resolve(expr, ref, is_future(clause.text))
-                if value:
-                    text = _event_text(sentence, clause)
-                    found.append(
+                at = expr.start - clause.start
+                ahead = looks_ahead(clause.text, at, at + len(expr.text))
+                value = resolve(expr, ref, ahead, order)
+                text = event_text(article.text, sentences, k, expr.start) if value else None
+                if value and text:
+                    told.append(
                         DatedClause(
                             article.id,
                             value,
@@ -201,7 +200,19 @@ def dated_clauses(
                             sentence.text,
                         )
                     )
+            found += _finest(told)
     return found
+
+
+def _finest(told: list[DatedClause]) -> list[DatedClause]:
+    """One entry per date of a sentence, at the finest precision it names: "the second
+    failure this year, after the Brannock Dam burst in March" is an event of March."""
+    finest = max((len(d.date) for d in told), default=0)
+    kept: dict[str, DatedClause] = {}
+    for d in told:
+        if len(d.date) == finest and d.date not in kept:
+            kept[d.date] = d
+    return list(kept.values())
 
 
 def story_dates(events: list[DatedClause], story: StoryDate, window_days: int = 7) -> list[str]:
@@ -216,58 +227,6 @@ def story_dates(events: list[DatedClause], story: StoryDate, window_days: int = 
     return sorted(inside) or [ref.isoformat()]
 
 
-SAME_DAY_COSINE = 0.7  # two clauses dated the same day this close tell one event
-
-
-def _pair_score(encoder: Encoder, items: list[DatedClause]) -> np.ndarray:
-    """Cosine of every pair of clause texts."""
-    vectors = encoder.encode([d.clause.text for d in items])
-    return np.asarray(vectors @ vectors.T)
-
-
-def _same_event(a: DatedClause, b: DatedClause, cosine: float, encoder: str) -> bool:
-    if a.clause.text == b.clause.text:
-        return True
-    return cosine >= SAME_DAY_COSINE or is_same_fact(a.clause.text, b.clause.text, cosine, encoder)
-
-
-def build_timeline(dated: list[DatedClause], encoder: Encoder) -> list[TimelineEvent]:
-    """Events by date; what several articles date to the same day in like words merges."""
-    by_date: dict[str, list[DatedClause]] = defaultdict(list)
-    for d in dated:
-        by_date[d.date].append(d)
-    events: list[TimelineEvent] = []
-    for day in sorted(by_date):
-        items = by_date[day]
-        cos = _pair_score(encoder, items)
-        groups: list[list[int]] = []
-        for i in range(len(items)):
-            home = next(
-                (
-                    g
-                    for g in groups
-                    if all(_same_event(items[i], items[j], cos[i, j], encoder.name) for j in g)
-                ),
-                None,
-            )
-            if home is None:
-                groups.append([i])
-            else:
-                home.append(i)
-        for group in groups:
-            first = items[group[0]]
-            events.append(
-                TimelineEvent(
-                    date=day,
-                    text=first.text,
-                    articles=list(dict.fromkeys(items[i].article for i in group)),
-                    expression=first.expression.text,
-                )
-            )
-    events.sort(key=lambda e: (e.date, -len(e.articles)))
-    return events
-
-
 def date_conflicts(dated: list[DatedClause], encoder: Encoder) -> list[Conflict]:
     """One event given different days by sources whose dates can be trusted.
 
@@ -278,7 +237,7 @@ def date_conflicts(dated: list[DatedClause], encoder: Encoder) -> list[Conflict]
     items = [d for d in dated if d.reliable and len(d.date) == 10 and not _quoted(d)]
     if len(items) < 2:
         return []
-    cos = _pair_score(encoder, items)
+    cos = pair_score(encoder, items)
     conflicts: list[Conflict] = []
     seen: set[tuple[str, str]] = set()
     for i, a in enumerate(items):
@@ -320,5 +279,13 @@ def _week_apart(a: DatedClause, b: DatedClause) -> bool:
 
 def _quoted(d: DatedClause) -> bool:
     """Whether the expression sits inside quotation marks in its sentence."""
-    before = d.sentence_text[: d.expression.start - d.sentence_start]
-    return (before.count("“") > before.count("”")) or before.count('"') % 2 == 1
+    return _inside_quote(d.sentence_text[: d.expression.start - d.sentence_start])
+
+
+def _inside_quote(before: str) -> bool:
+    """Whether text that ends with `before` has a quotation open."""
+    return (
+        before.count("“") > before.count("”")
+        or before.count("«") > before.count("»")
+        or before.count('"') % 2 == 1
+    )

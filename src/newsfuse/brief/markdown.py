@@ -86,9 +86,31 @@ def _quoted_claim(c: ClaimEntry, kind: str) -> str:
     return "“" + marked.replace("\x00", "**").replace("\x01", "**") + "”"
 
 
+def _updates(view: StoryView) -> list[str]:
+    """Articles the outlets changed after publishing, and what changed in substance."""
+    s = view.sections
+    if not s.updates:
+        return []
+    lines = ["", "## Updates", ""]
+    for u in s.updates:
+        when = f" ({md(u.when)})" if u.when else ""
+        head = f"**{md(u.source) or 'unknown source'}**, version {u.version}{when}: {md(u.changed)}"
+        lines.append("- " + _line(head, u.citations))
+        for figure in u.numbers:
+            lines.append("    - " + _line(f"figure changed: {md(figure)}", u.citations))
+        for was, now in u.rewritten:
+            lines.append("    - " + _line(f"now: “{md(now)}” (was: “{md(was)}”)", u.citations))
+        for text in u.added:
+            lines.append("    - " + _line(f"added: “{md(text)}”", u.citations))
+        for text in u.removed:
+            lines.append("    - " + _line(f"removed: “{md(text)}”", u.citations))
+    lines += _more(s.more.get("updates", 0), "updated articles in report.json")
+    return lines
+
+
 def _analysis(view: StoryView) -> list[str]:
     s = view.sections
-    lines: list[str] = []
+    lines: list[str] = _updates(view)
     if s.disputes:
         lines += ["", "## Disputed", ""]
         for d in s.disputes:

@@ -1,10 +1,11 @@
-"""The analysis as a journalist reads it: disputes, lone details, quotes, timeline, source notes.
+"""The analysis as a journalist reads it: disputes, lone details, quotes, timeline, updates.
 
 Each section answers one question a reporter asks of a pile of coverage (what is contested?
-what rests on one outlet? who said what, and did the wording drift? when did it happen? who
-copied whom?). Every line carries the numbers of the articles it rests on, so each statement
-can be checked. Long stories produce long lists; each section shows its most useful entries
-and says how many more report.json holds, so the brief stays readable.
+what rests on one outlet? who said what, and did the wording drift? when did it happen? what
+did an outlet change after publishing? who copied whom?). Every line carries the numbers of
+the articles it rests on, so each statement can be checked. Long stories produce long lists;
+each section shows its most useful entries and says how many more report.json holds, so the
+brief stays readable.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from newsfuse.brief.candidates import strip_dateline, unfit
-from newsfuse.model import Analysis, Claim, Conflict, Entity, Fact, Quote
+from newsfuse.model import Analysis, ArticleUpdate, Claim, Conflict, Entity, Fact, Quote
 
 Cite = tuple[int, str]  # (article number, anchor)
 Citer = Callable[[Sequence[str]], list[Cite]]
@@ -25,6 +26,7 @@ MAX_DETAILS = 12
 MAX_QUOTES = 12
 MAX_WORDINGS = 5
 MAX_EVENTS = 20
+MAX_UPDATES = 10
 MIN_QUOTE_WORDS = 3
 _NUMBER = re.compile(r"\d")
 _FOLD = re.compile(r"[\W_]+")
@@ -85,11 +87,28 @@ class EventEntry:
 
 
 @dataclass(slots=True)
+class UpdateEntry:
+    """One article replaced by a newer version of itself, and what the new one changed."""
+
+    article: str
+    version: int
+    citations: list[Cite]
+    when: str  # "published 2 May 2025, now 3 May 2025; found 2025-05-03 08:02 UTC"
+    changed: str  # "1 sentence rewritten, 1 added"
+    numbers: list[str] = field(default_factory=list)  # "death toll rose to 12 → 15"
+    rewritten: list[tuple[str, str]] = field(default_factory=list)  # (was, now)
+    added: list[str] = field(default_factory=list)  # new sentences that rewrite none
+    removed: list[str] = field(default_factory=list)  # dropped sentences no new one rewrites
+    source: str = ""  # the outlet, filled in by the view
+
+
+@dataclass(slots=True)
 class Sections:
     disputes: list[DisputeEntry] = field(default_factory=list)
     details: list[DetailEntry] = field(default_factory=list)
     quotes: list[QuoteEntry] = field(default_factory=list)
     events: list[EventEntry] = field(default_factory=list)
+    updates: list[UpdateEntry] = field(default_factory=list)
     more: dict[str, int] = field(default_factory=dict)  # entries left out, per section
     other_details: list[DetailEntry] = field(default_factory=list)  # folded away in HTML
 
@@ -243,6 +262,47 @@ def events(analysis: Analysis, cite: Citer) -> tuple[list[EventEntry], int]:
     return out, len(analysis.timeline) - len(out)
 
 
+def _when(update: ArticleUpdate) -> str:
+    """The two versions' dates, and when newsfuse found the new one."""
+    old, new = update.old_published, update.new_published
+    parts = []
+    if old and new and old[:10] != new[:10]:
+        parts.append(f"dated {day_label(old[:10])}, now {day_label(new[:10])}")
+    elif new or old:
+        parts.append(f"dated {day_label((new or old or '')[:10])}")
+    if update.seen:
+        parts.append(f"new version found {update.seen[:16].replace('T', ' ')} UTC")
+    return "; ".join(parts)
+
+
+def updates(analysis: Analysis, cite: Citer) -> tuple[list[UpdateEntry], int]:
+    """Newer versions of member articles, in article order then version: each with the
+    figures it changed, the sentences it rewrote, added and dropped."""
+    out = []
+    for u in analysis.updates:
+        pairs = [(_flat(p[0]), _flat(p[1])) for p in u.rewritten if len(p) == 2]
+        was, now = {p[0] for p in pairs}, {p[1] for p in pairs}
+        out.append(
+            UpdateEntry(
+                u.article,
+                u.version,
+                cite([u.article]),
+                _when(u),
+                u.changed,
+                list(u.numbers),
+                pairs,
+                [t for t in map(_flat, u.added) if t not in now],
+                [t for t in map(_flat, u.removed) if t not in was],
+            )
+        )
+    out.sort(key=lambda e: (e.citations[:1], e.article, e.version))
+    return out[:MAX_UPDATES], max(0, len(out) - MAX_UPDATES)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
 def sections(analysis: Analysis | None, cite: Citer, shown: set[str]) -> Sections:
     if analysis is None:
         return Sections()
@@ -253,6 +313,7 @@ def sections(analysis: Analysis | None, cite: Citer, shown: set[str]) -> Section
     out.more["details"] = len(out.other_details)
     out.quotes, out.more["quotes"] = quotes(analysis.quotes, cite)
     out.events, out.more["events"] = events(analysis, cite)
+    out.updates, out.more["updates"] = updates(analysis, cite)
     return out
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from newsfuse.brief.report import story_sources
 from newsfuse.brief.sections import Cite, Sections, day_label, folded, sections
-from newsfuse.model import Analysis, Article, Membership, Story
+from newsfuse.model import PUBLISHED_CHOICE_KEY, Analysis, Article, Membership, Story
 
 
 @dataclass(slots=True)
@@ -142,6 +142,16 @@ def story_view(story: Story, articles: Mapping[str, Article], index: int) -> Sto
     if story.analysis is not None:
         for e in entries:
             e.notes = source_notes(e.article, story.analysis, cite)
+    for e in entries:
+        choice = (
+            articles[e.article].meta.get(PUBLISHED_CHOICE_KEY) if e.article in articles else None
+        )
+        if choice:  # "02/05/2025" read one way: say which and why, beside the date shown
+            e.notes.append((f"date: {choice}", []))
+    parts = sections(story.analysis, cite, folded([s.text for s in story.summary]))
+    names = {e.article: e.source for e in entries}
+    for u in parts.updates:
+        u.source = names.get(u.article, "")
     return StoryView(
         index=index,
         anchor=anchor,
@@ -152,7 +162,7 @@ def story_view(story: Story, articles: Mapping[str, Article], index: int) -> Sto
         summary=summary,
         entries=entries,
         filename=story_filename(story.id),
-        sections=sections(story.analysis, cite, folded([s.text for s in story.summary])),
+        sections=parts,
         events=event_range(story.analysis.story_dates if story.analysis else []),
     )
 

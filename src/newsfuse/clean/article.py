@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsfuse.clean.clutter import clutter_mask, is_teaser
-from newsfuse.clean.dates import parse_date, url_date
+from newsfuse.clean.dates import parse_date, read_date, url_date
 from newsfuse.clean.depth import check_depth
 from newsfuse.clean.head import split_head
 from newsfuse.clean.html import extract_html
@@ -54,11 +54,12 @@ def clean(raw: RawDoc, settings: Settings | None = None) -> Article:
     Raises InputError(raw.origin, ...) when the record holds no article.
     """
     settings = settings or Settings()
+    reading = read_date(raw.published) if raw.published else None
     found = _Found(
         title=raw.title,
         url=raw.url,
-        published=parse_date(raw.published) if raw.published else None,
-        meta=dict(raw.meta),
+        published=reading.iso if reading else None,
+        meta=dict(raw.meta) | (reading.meta() if reading else {}),
     )
     body = None
     if raw.html is not None and raw.html.strip():
@@ -141,7 +142,9 @@ def _from_text(raw: RawDoc, settings: Settings, found: _Found) -> _Body:
     head = split_head(paragraphs(normalize(text)), found.title)
     found.title = head.title
     found.url = found.url or head.url
-    found.published = found.published or head.published
+    if found.published is None and head.reading is not None:
+        found.published = head.published
+        found.meta.update(head.reading.meta())  # both readings of "02/05/2025" stay open
     mask = clutter_mask(head.lines)
     kept = [line for line, bad in zip(head.lines, mask, strict=True) if not bad]
     return kept, [line for line, bad in zip(head.lines, mask, strict=True) if bad]

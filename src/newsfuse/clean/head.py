@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsfuse.clean.dates import find_date, looks_datable, parse_date
+from newsfuse.clean.dates import Reading, find_reading, looks_datable, read_date
 
 HEAD_LINES = 6
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
@@ -35,19 +35,26 @@ class Head:
     title: str | None = None
     published: str | None = None
     url: str | None = None
+    reading: Reading | None = None  # how the date line reads, both ways when ambiguous
 
 
 def date_line(line: str) -> str | None:
     """The ISO date of a line that is a date and little else ("Posted May 2, 2013 | 5:03pm")."""
+    found = read_date_line(line)
+    return found.iso if found else None
+
+
+def read_date_line(line: str) -> Reading | None:
+    """date_line with every reading an ambiguous numeric date leaves open."""
     if len(line) > 80:
         return None
-    found = find_date(line)
-    iso: str | None
+    found = find_reading(line)
+    reading: Reading | None
     if found is not None:
-        iso, start, end = found
+        reading, start, end = found
         rest = line[:start] + " " + line[end:]
     elif len(line) <= 40 and looks_datable(line):
-        iso, rest = parse_date(line), ""
+        reading, rest = read_date(line), ""
     else:
         return None
     rest = _DATE_NOISE.sub(" ", _ZONE.sub(" ", _CLOCK.sub(" ", rest)))
@@ -55,7 +62,7 @@ def date_line(line: str) -> str | None:
     # ends like a sentence must be the date alone: "He died on May 2, 2013." is prose.
     sentence = line.endswith(".") and not line.lower().endswith(("a.m.", "p.m."))
     allowed = 0 if sentence else 2
-    return iso if iso is not None and len(_WORDS.findall(rest)) <= allowed else None
+    return reading if reading is not None and len(_WORDS.findall(rest)) <= allowed else None
 
 
 def is_headline(line: str) -> bool:
@@ -88,8 +95,8 @@ def split_head(lines: list[str], title: str | None = None) -> Head:
             break
         if head.url is None and not seen_body and _URL_LINE.match(line):
             head.url = line
-        elif head.published is None and (iso := date_line(line)) is not None:
-            head.published = iso
+        elif head.published is None and (reading := read_date_line(line)) is not None:
+            head.published, head.reading = reading.iso, reading
         elif title_key is not None and _key(line) == title_key:
             continue  # a copy of the title
         elif (

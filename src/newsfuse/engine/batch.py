@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from newsfuse.analysis import analyze
+from newsfuse.analysis.readings import settle_dates
 from newsfuse.brief import summarize
 from newsfuse.cluster.online import Regroup, regroup
 from newsfuse.cluster.pairs import EXACT_LIMIT, NEIGHBOURS
@@ -43,6 +44,7 @@ class Plan:
     updated: list[Article] = field(default_factory=list)
     updates: list[ArticleUpdate] = field(default_factory=list)
     relinked: list[tuple[str, str | None, float | None]] = field(default_factory=list)
+    redated: list[Article] = field(default_factory=list)  # ambiguous dates the stories settled
     index_rows: list[rows.IndexRow] = field(default_factory=list)
     vectors: dict[str, np.ndarray] = field(default_factory=dict)  # newly encoded
     regroup: Regroup = field(default_factory=Regroup)
@@ -128,7 +130,9 @@ def plan(store: Store, index: OnlineIndex, items: list[Item], settings: Settings
     for r in out.index_rows:
         if r.article_id in out.vectors:
             r.meaning, r.encoder = out.vectors[r.article_id].tobytes(), settings.encoder
-    _analyse(store, out, {a.id: a for a in articles}, settings)
+    by_id = {a.id: a for a in articles}
+    out.redated = settle_dates(out.regroup.changed, by_id, settings.time_window_days)
+    _analyse(store, out, by_id, settings)
     out.lap("analyse+brief", started)
     return out
 
@@ -200,6 +204,7 @@ def commit(store: Store, out: Plan) -> None:
         for article in out.updated:
             store.write_with(rows.replace_article, article, now)
         store.update_duplicates(out.relinked)
+        store.update_dates(out.redated)
         store.write_with(rows.put_index, out.index_rows)
         stored = [(k, v.tobytes()) for k, v in out.vectors.items() if k not in _ids(out)]
         store.write_with(rows.set_meaning, stored, out.encoder)

@@ -144,7 +144,11 @@ class IncrementalEngine:
         stale = self.store.read_with(rows.old_hashes, [target]).get(target, set())
         if rows.text_hash(article.text) in stale:
             return None
-        return Item(article, describe(target, version + 1, text, article.text))
+        was = self.store.article(target).published
+        update = describe(
+            target, version + 1, text, article.text, was, article.published, self.store.now()
+        )
+        return Item(article, update)
 
     def _flush(self) -> None:
         items, self._pending, self._keys = self._pending, [], {}

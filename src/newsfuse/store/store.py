@@ -22,7 +22,7 @@ from newsfuse.errors import NotFoundError, StoreError
 from newsfuse.model import Article, Problem, StageStat, Story
 from newsfuse.store import incremental, runs, schema, stories
 from newsfuse.store.connection import connect, execute_in, store_error
-from newsfuse.store.rows import ARTICLE_COLUMNS, article_from_row, article_row
+from newsfuse.store.rows import ARTICLE_COLUMNS, article_from_row, article_row, dumps
 
 T = TypeVar("T")
 _SELECT_ARTICLES = f"SELECT seq, {', '.join(ARTICLE_COLUMNS)} FROM articles"
@@ -192,6 +192,18 @@ class Store:
                 )
                 if cursor.rowcount == 0:
                     raise NotFoundError(f"no article {article_id!r}")
+
+    def update_dates(self, articles: Iterable[Article]) -> None:
+        """Store the publication dates the story stage chose (analysis/readings.py), with the
+        meta that keeps both readings and says why; raises NotFoundError for unknown ids."""
+        rows = [(a.published, dumps(a.meta), a.id) for a in articles]
+        with self.transaction():
+            for row in rows:
+                cursor = self._conn.execute(
+                    "UPDATE articles SET published = ?, meta = ? WHERE id = ?", row
+                )
+                if cursor.rowcount == 0:
+                    raise NotFoundError(f"no article {row[2]!r}")
 
     def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
         """All articles, or those of `ids` that exist, in insertion order."""
