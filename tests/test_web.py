@@ -865,3 +865,34 @@ def test_pages_fit_both_screens_and_docs_work_offline(
     shoot(browser, base + "/docs", "docs", whole=False)
     page.goto(base + "/stories/nothing-here")
     assert "no story" in page.locator("main").inner_text()
+
+
+def test_an_updated_article_shows_what_changed_on_its_story_page(http: httpx.Client) -> None:
+    """Runs last: it changes an article of the shared database (a new version of it)."""
+    line = next(
+        json.loads(raw)
+        for raw in (EXAMPLES / "jsonl" / "continental-newswire.jsonl").read_text().splitlines()
+        if json.loads(raw)["id"] == "nw-0333"
+    )
+    first = re.search(r"\b\d+\b", line["text"])
+    assert first, "the example needs a figure to change"
+    bumped = str(int(first.group()) + 7)
+    hostile = "An inquiry <script>alert(1)</script> opens on Friday."
+    text = f"{line['text'][: first.start()]}{bumped}{line['text'][first.end() :]}"
+    newer = {
+        **line,
+        "text": f"{text}\n\n{hostile}",
+        "published": "2025-04-11T09:00:00Z",
+    }
+    auth = {"authorization": f"Bearer {TOKEN}"}
+    r = http.post("/api/articles", json=newer, headers=auth)
+    assert r.status_code == 201 and r.json()["updated_articles"] == 1, r.text
+    sid = get(http, "/api/articles/nw-0333")["story"]
+    [update] = [u for u in get(http, f"/api/stories/{sid}")["updates"] if u["article"] == "nw-0333"]
+    assert update["version"] == 2 and any(bumped in n for n in update["numbers"])
+    page = http.get(f"/stories/{sid}")
+    assert page.status_code == 200
+    section = page.text.split('id="updates-h"', 1)[1].split("</section>", 1)[0]
+    assert "version 2" in section and f"→ {bumped}" in section
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section
+    assert "<script>alert" not in page.text

@@ -25,6 +25,7 @@ ANALYSIS_KEYS = (
     "anomalies",
     "provenance",
     "story_dates",
+    "updates",
 )
 
 
