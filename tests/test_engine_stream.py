@@ -13,7 +13,7 @@ import pytest
 
 import newsfuse
 from newsfuse.cluster import profiles
-from newsfuse.engine import briefing, catalog, compact, pool
+from newsfuse.engine import briefing, catalog, compact, intake, pool
 from newsfuse.model import Article
 from newsfuse.settings import Settings
 from newsfuse.store import Store, views
@@ -107,6 +107,7 @@ def test_batch_sizes_and_resumed_runs_give_the_same_database(
     for module, name, size in [
         (pool, "SERIAL_FIRST", 3),
         (pool, "CHUNK", 2),
+        (intake, "STORE_BATCH", 3),
         (compact, "BLOCK", 4),
         (catalog, "PAGE", 3),
         (briefing, "MEMBERS", 2),
@@ -130,11 +131,13 @@ def test_batch_sizes_and_resumed_runs_give_the_same_database(
     assert read.seconds != clean.seconds  # each stage books its own time
 
 
+@pytest.mark.parametrize("stored_every", [1, 4000])  # ids met again: stored, or still pending
 def test_first_record_of_an_id_wins_across_batches_and_runs(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    stored_every: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(pool, "SERIAL_FIRST", 2)
     monkeypatch.setattr(pool, "CHUNK", 2)
+    monkeypatch.setattr(intake, "STORE_BATCH", stored_every)
     texts = [a.text for a in corpus(6)]
     old = tmp_path / "old.jsonl"
     old.write_text(json.dumps({"id": "x", "text": texts[0]}) + "\n")

@@ -1,6 +1,6 @@
 """The streamed intake of a run: read -> clean (worker pool) -> store, a batch at a time.
 
-Each batch of cleaned articles is stored in its own transaction as soon as it is clean, so
+Cleaned articles are stored a few thousand at a time, each lot in its own transaction, so
 memory holds a few batches of text, never the input. A run killed here leaves whole
 articles stored and no story for them; the next run finds them unclustered and clusters
 everything again (tests/test_crash.py). When the database was empty the cleaning workers
@@ -28,6 +28,9 @@ from newsfuse.settings import Settings
 from newsfuse.store import Store, pages
 
 T = TypeVar("T")
+# Articles per transaction. Each commit flushes FTS5's pending terms into a new index
+# segment that later merges rewrite: a few large commits write the database far fewer times.
+STORE_BATCH = 4_000
 
 
 class _Timed(Iterator[T]):
@@ -62,6 +65,8 @@ def take_in(
     store_stat = clock.stat("store")
     before = store.read_with(pages.last_seq)  # higher seqs were stored by this run
     earlier: dict[str, str] = {}  # ids stored before this run, met in its input: -> origin
+    pending: list[Article] = []  # kept, not stored yet
+    here: dict[str, str] = {}  # their ids -> origin
     raws = _Timed(read_paths(paths, settings, problems))
     batches = clean_batches(raws, settings, settings.workers, prints=catalog is not None)
     while True:
@@ -76,7 +81,6 @@ def take_in(
             owners = store.read_with(pages.owners, [a.id for a in items if isinstance(a, Article)])
         kept: list[Article] = []
         rows: list[int] = []  # positions of the kept articles among the batch's articles
-        here: dict[str, str] = {}
         row = -1
         for item in items:
             read.items_out += 1
@@ -101,13 +105,23 @@ def take_in(
             here[item.id] = item.origin
             kept.append(item)
             rows.append(row)
-        with clock.part("store") as stat:
-            stat.items_in += len(kept)
-            stat.items_out += store.add_articles(kept) if kept else 0
-            clock.progress.advance("store", len(kept))
         if catalog is not None and prints is not None:
             with clock.part("dedup"):
                 catalog.add(prints, rows, [a.source for a in kept])
+        pending += kept
+        if len(pending) >= STORE_BATCH:
+            _flush(store, pending, here, clock)
+    _flush(store, pending, here, clock)
     read.items_in = read.items_out + sum(p.stage == "read" for p in problems)
     clock.done("clean", "store")
     return store_stat.items_out
+
+
+def _flush(store: Store, pending: list[Article], here: dict[str, str], clock: StageClock) -> None:
+    """One transaction; from now on the store answers for these ids (seq above `before`)."""
+    with clock.part("store") as stat:
+        stat.items_in += len(pending)
+        stat.items_out += store.add_articles(pending) if pending else 0
+        clock.progress.advance("store", len(pending))
+    pending.clear()
+    here.clear()
