@@ -110,9 +110,20 @@ def main() -> None:
     parser.add_argument("--analysis", action="store_true", help="run the per-story analysis")
     parser.add_argument("--corpus", type=Path, help="reuse/keep the corpus in this folder")
     parser.add_argument("--db", type=Path, help="keep the database here (default: temporary)")
+    parser.add_argument(
+        "--skip-briefs",
+        action="store_true",
+        help="stop after clustering (no analysis, no summaries, no stories stored): the "
+        "memory of the stages that keep something per article, at sizes where the briefs "
+        "would take hours",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     settings = Settings.from_env(encoder=args.encoder, analysis=args.analysis)
+    if args.skip_briefs:
+        import newsfuse.engine.local as local
+
+        local.brief_all = lambda store, stories, settings, clock: stories.clear()  # type: ignore[assignment]
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         paths = corpus_paths(args.corpus or Path(tmp) / "corpus", args.n)
@@ -145,6 +156,7 @@ def main() -> None:
         "load_average": [round(load, 1), round(os.getloadavg()[0], 1)],
         "encoder": args.encoder,
         "analysis": args.analysis,
+        "skip_briefs": args.skip_briefs,
         "stages": [(s.stage, s.items_in, s.items_out, s.seconds) for s in stats],
         "phases": phases.rows,
     }

@@ -59,10 +59,6 @@ class Catalog:
     def originals(self) -> list[int]:
         return [k for k, (original, _) in enumerate(self.links) if original is None]
 
-    def nbytes(self) -> int:
-        """Approximate memory: the dedup index, a source slot and a link per article."""
-        return self.index.nbytes() + len(self) * (8 + 8) + 100 * len(self._shared)
-
 
 def from_store(store: Store, settings: Settings) -> Catalog:
     """Fingerprint everything stored, in insertion order, a page at a time."""

@@ -85,9 +85,6 @@ class Terms(Sequence[str]):
     def __iter__(self) -> Iterator[str]:
         return (self[k] for k in range(len(self)))
 
-    def nbytes(self) -> int:
-        return 8 * len(self.ids) + 8 * len(self.offsets) + 80 * len(self.words)
-
 
 def build(store: Store, catalog: Catalog, settings: Settings) -> tuple[Profiles, list[Article]]:
     """Profiles of the originals (id order) and light articles of everything stored."""
