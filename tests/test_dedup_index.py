@@ -6,7 +6,15 @@ import random
 
 import numpy as np
 
-from newsfuse.dedup import DedupIndex, find_duplicates, fingerprint, index_batch
+from newsfuse.dedup import (
+    BANDS,
+    DedupIndex,
+    find_duplicates,
+    fingerprint,
+    fingerprint_rows,
+    index_batch,
+    link_rows,
+)
 from newsfuse.dedup.near import BUCKET_CAP, band_keys, candidate_array
 from newsfuse.model import Article
 from newsfuse.settings import Settings
@@ -71,3 +79,18 @@ def test_vectorised_banding_equals_the_bucket_definition() -> None:
     pairs = candidate_array(sigs, 4)
     assert {(int(i), int(j)) for i, j in pairs} == brute_force_pairs(sigs, 4)
     assert (pairs[:, 0] < pairs[:, 1]).all()
+
+
+def test_link_rows_from_article_pairs_match_find_duplicates() -> None:
+    """The Dask engine's path: per-article fingerprints and candidate pairs of articles
+    (its shuffle bands every article) resolved by the same index."""
+    settings = Settings()
+    articles = corpus(11, 120)
+    expected = [(a.duplicate_of, a.duplicate_score) for a in find_duplicates(articles, settings)]
+    copies = [Article(id=a.id, origin=a.origin, source=a.source, text=a.text) for a in articles]
+    for a, b in zip(copies, articles, strict=True):
+        a.published = b.published
+    keys, sigs = fingerprint_rows(copies, settings)
+    link_rows(copies, keys, sigs, candidate_array(sigs, BANDS), settings)
+    assert [(a.duplicate_of, a.duplicate_score) for a in copies] == expected
+    assert sum(d is not None for d, _ in expected) > 100

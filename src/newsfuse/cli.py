@@ -7,6 +7,7 @@ one per line and counted, and only `--strict` turns them into a failing exit cod
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -63,7 +64,7 @@ def _fail(error: NewsfuseError) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _stories_table(stories: list[Story], title: str) -> Table:
+def _stories_table(stories: Sequence[Story], title: str) -> Table:
     table = Table(title=title)
     table.add_column("story", style="cyan", no_wrap=True)
     table.add_column("title")

@@ -7,6 +7,7 @@ field losslessly.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -228,8 +229,10 @@ class StageStat:
 
 @dataclass(slots=True)
 class Report:
-    articles: list[Article] = field(default_factory=list)
-    stories: list[Story] = field(default_factory=list)
+    # Lists, or for a run into a database file, views that read the file when used
+    # (store/views.py): a million articles need not sit in memory.
+    articles: Sequence[Article] = field(default_factory=list)
+    stories: Sequence[Story] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     stats: list[StageStat] = field(default_factory=list)
     new_articles: int = 0  # articles this run added to the database

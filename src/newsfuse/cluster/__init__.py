@@ -20,7 +20,7 @@ from newsfuse.errors import InputError
 from newsfuse.model import Article, Story
 from newsfuse.settings import Settings
 
-__all__ = ["cluster"]
+__all__ = ["cluster", "from_profiles"]
 
 
 def cluster(articles: list[Article], settings: Settings) -> list[Story]:
@@ -61,15 +61,42 @@ def run(
 ) -> list[Story]:
     """cluster() with a chosen scorer and name extractor (eval/clustering.py compares them);
     `vectors` are stored embeddings by article id (incremental ingest skips re-encoding)."""
+    originals, copies = _prepare(articles)
+    if not originals:
+        return []
+    prof = profiles.build(originals, settings, names, vectors)
+    return _stories(prof, originals, copies, settings, weights)
+
+
+def from_profiles(
+    articles: list[Article], prof: profiles.Profiles, settings: Settings
+) -> list[Story]:
+    """cluster() with the originals' profiles built elsewhere (the streaming engine builds
+    them from the store a block at a time, so no text stays in memory): `articles` need the
+    ids, dates, sources, duplicate links and headlines (explain.headline) only; `prof` has one
+    row per original, in id order, as profiles.build() would."""
+    originals, copies = _prepare(articles)
+    if [a.id for a in originals] != prof.ids:
+        raise ValueError("profiles must have one row per original article, in id order")
+    return _stories(prof, originals, copies, settings, None) if originals else []
+
+
+def _prepare(articles: list[Article]) -> tuple[list[Article], dict[int, list[Article]]]:
     ordered = sorted(articles, key=lambda a: a.id)  # input order must not matter
     for a, b in itertools.pairwise(ordered):
         if a.id == b.id:
             raise InputError(a.origin, f"article id {a.id!r} occurs twice")
-    originals, copies = _originals(ordered)
-    if not originals:
-        return []
+    return _originals(ordered)
+
+
+def _stories(
+    prof: profiles.Profiles,
+    originals: list[Article],
+    copies: dict[int, list[Article]],
+    settings: Settings,
+    weights: tuple[float, ...] | None,
+) -> list[Story]:
     chosen = weights if weights is not None else scorer.WEIGHTS[settings.encoder]
-    prof = profiles.build(originals, settings, names, vectors)
     scan = pairs.scan(prof, settings.time_window_days)
     stories = []
     for members, prob in linkage.group(prof, scan, chosen, settings.cluster_threshold):

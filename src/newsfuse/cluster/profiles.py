@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -52,17 +52,28 @@ def text_of(article: Article) -> str:
     return f"{title}\n{body}" if title and not body.startswith(title) else body
 
 
-def _name_views(
-    texts: list[str], method: str
-) -> tuple[sparse.csr_matrix, list[dict[str, str]], dict[str, float]]:
+def keyed_names(texts: Sequence[str], method: str = "cheap") -> list[dict[str, str]]:
+    """Per text: the folded key of each name it mentions -> the form first written."""
     keyed: list[dict[str, str]] = []
     for found in entities.extract(texts, method):
         shown: dict[str, str] = {}
         for name in found:
             shown.setdefault(entities.fold(name), name)
         keyed.append(shown)
+    return keyed
+
+
+def _name_views(
+    texts: list[str], method: str
+) -> tuple[sparse.csr_matrix, list[dict[str, str]], dict[str, float]]:
+    return _name_matrix(keyed_names(texts, method))
+
+
+def _name_matrix(
+    keyed: list[dict[str, str]],
+) -> tuple[sparse.csr_matrix, list[dict[str, str]], dict[str, float]]:
     df = Counter(k for names in keyed for k in names)
-    n = max(len(texts), 1)
+    n = max(len(keyed), 1)
     idf = {k: math.log((1 + n) / (1 + c)) + 1.0 for k, c in df.items()}
     vocab = {k: i for i, k in enumerate(sorted(df))}
     rows, cols, vals = [], [], []
@@ -73,12 +84,12 @@ def _name_views(
             vals.append(idf[k])
     # One empty column when no text names anything: a matrix of no columns cannot normalise.
     matrix = sparse.csr_matrix(
-        (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(len(texts), max(len(vocab), 1))
+        (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(len(keyed), max(len(vocab), 1))
     )
     return normalize(matrix), keyed, idf
 
 
-def _word_view(texts: list[str]) -> sparse.csr_matrix:
+def _word_view(texts: Sequence[str]) -> sparse.csr_matrix:
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32)
     try:
         return vectorizer.fit_transform(texts).tocsr()
@@ -119,4 +130,28 @@ def build(
         name_keys=keyed,
         name_idf=idf,
         days=np.array([day_of(a.published) for a in articles], dtype=np.float64),
+    )
+
+
+def assemble(
+    ids: list[str],
+    words: Sequence[str],
+    keyed: list[dict[str, str]],
+    raw: np.ndarray,
+    days: np.ndarray,
+    settings: Settings,
+) -> Profiles:
+    """The Profiles build() makes, from views computed elsewhere a block at a time (the
+    streaming engine, which never holds every text): `words` has, per article, a text that
+    tokenises to the same TF-IDF terms as text_of(article) (read once, in order), `keyed` is
+    keyed_names(text_of(...)), `raw` the encoder's vectors and `days` day_of(published)."""
+    name_matrix, keyed, idf = _name_matrix(keyed)
+    return Profiles(
+        ids=ids,
+        words=_word_view(words),
+        meaning=_meaning_view(ids, settings, raw),  # only the count of texts is read
+        names=name_matrix,
+        name_keys=keyed,
+        name_idf=idf,
+        days=days,
     )

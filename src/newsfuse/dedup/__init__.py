@@ -10,14 +10,13 @@ hold as Articles.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 
 from newsfuse.dedup.fingerprint import exact_key, signatures, words
 from newsfuse.dedup.index import BANDS, DedupIndex, Rank
-from newsfuse.dedup.near import similarity
 from newsfuse.model import Article
 from newsfuse.settings import Settings
 
@@ -29,8 +28,7 @@ __all__ = [
     "fingerprint",
     "fingerprint_rows",
     "index_batch",
-    "link",
-    "verified",
+    "link_rows",
 ]
 
 
@@ -56,11 +54,15 @@ def fingerprint(articles: list[Article], num_perm: int) -> Fingerprints:
     return Fingerprints([_rank(a) for a in articles], keys, dict(zip(firsts, rows, strict=True)))
 
 
-def index_batch(index: DedupIndex, batch: Fingerprints) -> None:
-    """Add a fingerprinted batch to the index, keeping signatures of new texts only."""
-    new = index.add(batch.ranks, batch.keys)
+def index_batch(index: DedupIndex, batch: Fingerprints, keep: Sequence[int] | None = None) -> None:
+    """Add a fingerprinted batch (or the rows of it in `keep`, in that order) to the index,
+    keeping signatures of new texts only."""
+    rows = range(len(batch.keys)) if keep is None else keep
+    keys = [batch.keys[i] for i in rows]
+    new = index.add([batch.ranks[i] for i in rows], keys)
     if new:
-        index.add_signatures(np.stack([batch.signatures[i] for i in new]))
+        by_key = {batch.keys[i]: row for i, row in batch.signatures.items()}
+        index.add_signatures(np.stack([by_key[keys[p]] for p in new]))
     else:
         index.add_signatures(np.zeros((0, 1), dtype=np.uint32))
 
@@ -74,15 +76,19 @@ def find_duplicates(articles: list[Article], settings: Settings) -> list[Article
     keys = [exact_key(t) for t in tokens]
     new = index.add([_rank(a) for a in articles], keys)
     index.add_signatures(signatures([tokens[i] for i in new], settings.minhash_permutations))
-    for article, (original, score) in zip(articles, index.resolve(), strict=True):
+    _apply(articles, index.resolve())
+    return articles
+
+
+def _apply(articles: list[Article], resolved: list[tuple[int, float | None]]) -> None:
+    for article, (original, score) in zip(articles, resolved, strict=True):
         if original < 0:
             article.duplicate_of, article.duplicate_score = None, None
         else:
             article.duplicate_of, article.duplicate_score = articles[original].id, score
-    return articles
 
 
-# -- the same stage in three steps, for engines that band as a shuffle (engine/shuffle.py) --
+# -- the same stage from fingerprints and candidate pairs made elsewhere (engine/shuffle.py) --
 
 
 def fingerprint_rows(articles: list[Article], settings: Settings) -> tuple[list[str], np.ndarray]:
@@ -91,53 +97,24 @@ def fingerprint_rows(articles: list[Article], settings: Settings) -> tuple[list[
     return [exact_key(t) for t in tokens], signatures(tokens, settings.minhash_permutations)
 
 
-def verified(
-    sigs: np.ndarray, pairs: Iterable[tuple[int, int]], settings: Settings
-) -> list[tuple[int, int]]:
-    """The candidate pairs whose estimated Jaccard reaches the near-duplicate threshold."""
-    threshold = settings.near_duplicate_threshold
-    return [(i, j) for i, j in sorted(pairs) if similarity(sigs, i, j) >= threshold]
-
-
-def link(
-    articles: list[Article], keys: list[str], sigs: np.ndarray, pairs: list[tuple[int, int]]
+def link_rows(
+    articles: list[Article],
+    keys: list[str],
+    sigs: np.ndarray,
+    pairs: np.ndarray,
+    settings: Settings,
 ) -> list[Article]:
-    """Group equal keys and verified pairs; point every member to its group's original."""
-    order = sorted(range(len(articles)), key=lambda i: _rank(articles[i]))
-    position = {i: p for p, i in enumerate(order)}
-    parent = list(range(len(articles)))
+    """find_duplicates from per-article fingerprints and candidate pairs of article positions.
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def join(i: int, j: int) -> None:
-        ri, rj = root(i), root(j)
-        if ri != rj:  # the better-ranked root stays the original
-            if position[ri] < position[rj]:
-                parent[rj] = ri
-            else:
-                parent[ri] = rj
-
-    first_by_key: dict[str, int] = {}
-    for i in order:
-        key = keys[i]
-        if key in first_by_key:
-            join(first_by_key[key], i)
-        else:
-            first_by_key[key] = i
-
-    for i, j in pairs:
-        join(i, j)
-
-    for i, article in enumerate(articles):
-        r = root(i)
-        if r == i:
-            article.duplicate_of, article.duplicate_score = None, None
-        else:
-            same = keys[i] == keys[r]
-            article.duplicate_of = articles[r].id
-            article.duplicate_score = 1.0 if same else round(similarity(sigs, i, r), 3)
+    The pairs are mapped to distinct texts and resolved by the same DedupIndex as every other
+    path, so there is one rule for who is whose copy.
+    """
+    if not articles:
+        return articles
+    index = DedupIndex(settings)
+    new = index.add([_rank(a) for a in articles], keys)
+    index.add_signatures(sigs[new])
+    text = np.frombuffer(index.texts, dtype=np.int64)
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    _apply(articles, index.resolve(text[pairs]))
     return articles

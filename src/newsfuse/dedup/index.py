@@ -73,8 +73,13 @@ class DedupIndex:
             + (per_rank * len(self.ranks))
         )
 
-    def resolve(self) -> list[tuple[int, float | None]]:
-        """Per article (in insertion order): (index of its original, score), or (-1, None)."""
+    def resolve(self, candidates: np.ndarray | None = None) -> list[tuple[int, float | None]]:
+        """Per article (in insertion order): (index of its original, score), or (-1, None).
+
+        `candidates` are pairs of distinct-text numbers to verify, for an engine that banded
+        elsewhere (the Dask shuffle); by default the index bands its own signatures. Either
+        way this is the one place where copies are joined into groups.
+        """
         n = len(self.ranks)
         if n == 0:
             return []
@@ -96,7 +101,7 @@ class DedupIndex:
                 t = parent[t]
             return t
 
-        pairs = candidate_array(sigs, BANDS)
+        pairs = candidate_array(sigs, BANDS) if candidates is None else candidates
         near = pairs[similarities(sigs, pairs) >= self.settings.near_duplicate_threshold]
         for a, b in near.tolist():
             ra, rb = root(a), root(b)

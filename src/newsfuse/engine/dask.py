@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from newsfuse.cluster import cluster
-from newsfuse.dedup import BANDS, link, verified
+from newsfuse.dedup import BANDS, link_rows
 from newsfuse.engine import shuffle
 from newsfuse.engine.progress import NullProgress, Progress, timed_stage
 from newsfuse.engine.tasks import Part, brief_stories, fingerprint_part, read_part
@@ -189,7 +189,7 @@ class DaskEngine:
                     keys[int(k)] = part.keys[int(row)]
             shards = 2 * self._workers()
             found = shuffle.candidate_pairs(self.client, parts, indexes, BANDS, shards)
-            link(articles, keys, sigs, verified(sigs, found, self.settings))
+            link_rows(articles, keys, sigs, np.array(sorted(found), np.int64), self.settings)
             stat.items_out = sum(a.duplicate_of is not None for a in articles)
         return [
             (a.id, a.duplicate_of, a.duplicate_score)

@@ -1,27 +1,36 @@
-"""The embedded engine: every stage in this process, over one SQLite store.
+"""The embedded engine: every stage in this process (and its cleaning pool), over one SQLite
+store, streaming, so a run of a million articles fits in a few GB.
 
-Stages are called in pipeline order and each reports counts and time. Bad input is
-counted as a Problem and never stops the batch; nothing is written to the store until
-the articles of the batch are clean, so a failing run cannot half-write an article.
+1. intake.py: read -> clean (worker pool, which also fingerprints) -> store, batch by batch.
+2. catalog.py: the dedup index over everything stored (rank and text number per article,
+   one signature per distinct text; no text), resolved into duplicate links, which are
+   written in one transaction.
+3. compact.py: the originals' cluster profiles (terms, names, embedding, day), read from
+   the store a block at a time; clustering runs on those and on light articles (no text).
+4. briefing.py: analysis and summary per story, its articles read from the store, the new
+   stories written in one transaction.
+
+Bad input is counted as a Problem and never stops the batch. What stays in memory per
+article is the catalog and, per original, its compact profile (docs/PERFORMANCE.md gives the
+bytes); the report's articles and stories are views of the database file (store/views.py).
 """
 
 from __future__ import annotations
 
-import time
+from collections import deque
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
 from pathlib import Path
 
-from newsfuse.analysis import analyze
-from newsfuse.brief import summarize
-from newsfuse.cluster import cluster
-from newsfuse.dedup import find_duplicates
-from newsfuse.engine.pool import clean_all
-from newsfuse.engine.progress import NullProgress, Progress, timed_stage
-from newsfuse.ingest import read_paths
-from newsfuse.model import Article, Problem, Report, StageStat, Story
+from newsfuse.cluster import from_profiles
+from newsfuse.engine import catalog as catalogs
+from newsfuse.engine import compact
+from newsfuse.engine.briefing import brief_all
+from newsfuse.engine.intake import take_in
+from newsfuse.engine.progress import NullProgress, Progress, StageClock
+from newsfuse.model import Problem, Report, StageStat, Story
 from newsfuse.settings import Settings
 from newsfuse.store import Store
+from newsfuse.store.views import report_views
 
 
 class LocalEngine:
@@ -31,106 +40,53 @@ class LocalEngine:
         self.progress: Progress = progress or NullProgress()
         self.stats: list[StageStat] = []
 
-    def _stage(
-        self, name: str, items_in: int, total: int | None = None
-    ) -> AbstractContextManager[StageStat]:
-        return timed_stage(self.progress, self.stats, name, items_in, total)
-
-    def read_and_clean(self, paths: Iterable[str | Path], problems: list[Problem]) -> list[Article]:
-        """Stream records from disk through the cleaner; a bad record costs one Problem."""
-        articles: list[Article] = []
-        seen: dict[str, str] = {}
-        read_stat = StageStat(stage="read")
-        with self._stage("clean", 0) as stat:
-            started = time.perf_counter()
-            raws = read_paths(paths, self.settings, problems)
-            for item in clean_all(raws, self.settings, self.settings.workers):
-                read_stat.items_out += 1
-                stat.items_in += 1
-                self.progress.advance("clean")
-                if isinstance(item, Problem):
-                    problems.append(item)
-                    continue
-                article = item
-                if article.id in seen:
-                    problems.append(
-                        Problem(
-                            article.origin,
-                            f"id {article.id!r} already used by {seen[article.id]}; skipped",
-                            stage="clean",
-                        )
-                    )
-                    continue
-                seen[article.id] = article.origin
-                articles.append(article)
-            stat.items_out = len(articles)
-            read_stat.seconds = round(time.perf_counter() - started, 4)
-        read_stat.items_in = read_stat.items_out + sum(p.stage == "read" for p in problems)
-        self.stats.insert(len(self.stats) - 1, read_stat)
-        return articles
-
-    def store_new(self, articles: list[Article]) -> int:
-        with self._stage("store", len(articles)) as stat:
-            stat.items_out = self.store.add_articles(articles)
-        return stat.items_out
-
-    def deduplicate(self, articles: list[Article]) -> None:
-        with self._stage("dedup", len(articles)) as stat:
-            before = {a.id: (a.duplicate_of, a.duplicate_score) for a in articles}
-            find_duplicates(articles, self.settings)
-            changed = [
-                (a.id, a.duplicate_of, a.duplicate_score)
-                for a in articles
-                if before[a.id] != (a.duplicate_of, a.duplicate_score)
-            ]
-            self.store.update_duplicates(changed)
-            stat.items_out = sum(a.duplicate_of is not None for a in articles)
-
-    def cluster(self, articles: list[Article]) -> list[Story]:
-        with self._stage("cluster", len(articles)) as stat:
-            stories = cluster(articles, self.settings)
-            stat.items_out = len(stories)
-        return stories
-
-    def brief(self, stories: list[Story], articles: list[Article]) -> None:
-        by_id = {a.id: a for a in articles}
-        with self._stage("brief", len(stories), total=len(stories)) as stat:
-            for story in stories:
-                story.summary = summarize(story, by_id, self.settings)
-                self.progress.advance("brief")
-            stat.items_out = len(stories)
-
-    def analyze(self, stories: list[Story], articles: list[Article]) -> None:
-        by_id = {a.id: a for a in articles}
-        with self._stage("analyze", len(stories), total=len(stories)) as stat:
-            for story in stories:
-                story.analysis = analyze(story, by_id, self.settings)
-                self.progress.advance("analyze")
-            stat.items_out = len(stories)
-
     def run(self, paths: Iterable[str | Path]) -> Report:
+        paths = list(paths)
         problems: list[Problem] = []
         run_id = self.store.start_run([str(p) for p in paths], _settings_dict(self.settings))
-        batch = self.read_and_clean(paths, problems)
-        new = self.store_new(batch)
+        clock = StageClock(self.progress, self.stats)
+        # An empty store is indexed while it fills; any other is indexed after, in order.
+        catalog = catalogs.Catalog(self.settings) if not self.store.count_articles() else None
+        new = take_in(self.store, self.settings, paths, problems, clock, catalog)
         # Articles stored by a run killed before its stories were written get clustered now.
         if new or not self.store.stories(limit=1) or self.store.count_unclustered():
-            articles = self.store.articles()
-            self.deduplicate(articles)
-            stories = self.cluster(articles)
-            if self.settings.analysis:
-                self.analyze(stories, articles)
-            self.brief(stories, articles)
-            self.store.replace_stories(stories)
+            catalog = self.deduplicate(clock, catalog)
+            stories = self.cluster(clock, catalog)
+            del catalog  # the catalog and the profiles are not needed past clustering
+            brief_all(self.store, stories, self.settings, clock)
+        clock.book()
         self.store.add_problems(run_id, problems)
         self.store.finish_run(run_id, self.stats)
+        articles, stories_view = report_views(self.store)
         return Report(
-            articles=self.store.articles(),
-            stories=self.store.stories(),
+            articles=articles,
+            stories=stories_view,
             problems=problems,
             stats=self.stats,
             new_articles=new,
         )
+
+    def deduplicate(self, clock: StageClock, catalog: catalogs.Catalog | None) -> catalogs.Catalog:
+        with clock.part("dedup") as stat:
+            if catalog is None:
+                catalog = catalogs.from_store(self.store, self.settings)
+            catalog.resolve()
+            catalogs.write_links(self.store, catalog)
+            stat.items_in = len(catalog)
+            stat.items_out = sum(d is not None for d, _ in catalog.links)
+        clock.done("dedup")
+        return catalog
+
+    def cluster(self, clock: StageClock, catalog: catalogs.Catalog) -> deque[Story]:
+        with clock.part("cluster") as stat:
+            stat.items_in = len(catalog)
+            found: list[Story] = []
+            if len(catalog):
+                prof, articles = compact.build(self.store, catalog, self.settings)
+                found = from_profiles(articles, prof, self.settings)
+            stat.items_out = len(found)
+        clock.done("cluster")
+        return deque(found)
 
 
 def _settings_dict(settings: Settings) -> dict[str, object]:

@@ -45,3 +45,50 @@ def timed_stage(
         stat.seconds = round(time.perf_counter() - started, 4)
         progress.finish(name)
         stats.append(stat)
+
+
+class StageClock:
+    """Stage stats for a streamed pass, where stages take turns chunk by chunk.
+
+    Reading, cleaning, storing and indexing interleave, so no stage has one start and end;
+    each `part` adds the wall-clock seconds the main process spends in (or waiting for) that
+    stage to its own StageStat. Work a worker process does meanwhile shows up as the main
+    process's wait for it. `book` appends every stat once, in the order first used.
+    """
+
+    def __init__(self, progress: Progress, stats: list[StageStat]) -> None:
+        self.progress = progress
+        self.stats = stats
+        self.open: dict[str, StageStat] = {}
+        self.bars: set[str] = set()
+
+    def stat(self, name: str, total: int | None = None, bar: bool = True) -> StageStat:
+        if name not in self.open:
+            self.open[name] = StageStat(stage=name)
+            if bar:
+                self.progress.start(name, total)
+                self.bars.add(name)
+        return self.open[name]
+
+    @contextmanager
+    def part(self, name: str) -> Iterator[StageStat]:
+        stat = self.stat(name)
+        started = time.perf_counter()
+        try:
+            yield stat
+        finally:
+            stat.seconds += time.perf_counter() - started
+
+    def done(self, *names: str) -> None:
+        """The stages' bars end; their seconds may still grow (a last write, say)."""
+        for name in names:
+            if name in self.bars:
+                self.bars.discard(name)
+                self.progress.finish(name)
+
+    def book(self) -> None:
+        self.done(*list(self.bars))
+        for stat in self.open.values():
+            stat.seconds = round(stat.seconds, 4)
+            self.stats.append(stat)
+        self.open.clear()

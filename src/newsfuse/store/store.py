@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -241,6 +241,17 @@ class Store:
         a mix."""
         with self.transaction():
             stories.replace_all(self._conn, new, _now())
+
+    @contextmanager
+    def story_swap(self, story_ids: Iterable[str]) -> Iterator[Callable[[Sequence[Story]], None]]:
+        """replace_stories for a set too large to hold finished: name every new story's id
+        first, then hand over the finished stories in that order, a batch at a time, through
+        the function this yields. One transaction: readers see the old set or the new one."""
+        with self.transaction():
+            stories.swap_begin(self._conn, story_ids)
+            now = _now()
+            yield lambda batch: stories.swap_put(self._conn, batch, now)
+            stories.swap_end(self._conn)
 
     def upsert_stories(self, changed: list[Story], removed_ids: Iterable[str] = ()) -> None:
         """Replace the given stories (by id) and delete `removed_ids`, leaving others alone."""

@@ -69,41 +69,91 @@ def write(
     before = _article_sets(conn, ids)
     list(execute_in(conn, "DELETE FROM story_articles WHERE story_id IN ({ids})", ids))
     list(execute_in(conn, "DELETE FROM story_summary WHERE story_id IN ({ids})", ids))
-    for story, row, members, summary in prepared:
-        conn.execute(
-            "INSERT INTO stories (id, title, first_seen, last_seen, sources, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
-            "first_seen = excluded.first_seen, last_seen = excluded.last_seen, "
-            "sources = excluded.sources, updated_at = excluded.updated_at",
-            (*row, now),
-        )
-        for member in members:
-            try:
-                conn.execute(
-                    f"INSERT INTO story_articles ({', '.join(MEMBER_COLUMNS)}) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    member,
-                )
-            except sqlite3.IntegrityError as e:
-                raise StoreError(_explain(conn, story.id, member[1], e)) from e
-        conn.executemany(
-            f"INSERT INTO story_summary ({', '.join(SUMMARY_COLUMNS)}) VALUES (?, ?, ?, ?)",
-            summary,
-        )
-        if story.analysis is not None:
+    for item in prepared:
+        _insert(conn, item, before.get(item[0].id), now)
+
+
+Prepared = tuple[Story, tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def _insert(conn: sqlite3.Connection, item: Prepared, before: set[str] | None, now: str) -> None:
+    """One story whose old members and summary are gone; `before`: its old article set."""
+    story, row, members, summary = item
+    conn.execute(
+        "INSERT INTO stories (id, title, first_seen, last_seen, sources, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
+        "first_seen = excluded.first_seen, last_seen = excluded.last_seen, "
+        "sources = excluded.sources, updated_at = excluded.updated_at",
+        (*row, now),
+    )
+    for member in members:
+        try:
             conn.execute(
-                "INSERT INTO story_analysis (story_id, data, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (story_id) DO UPDATE SET data = excluded.data, "
-                "updated_at = excluded.updated_at",
-                (story.id, dumps(analysis_to_dict(story.analysis)), now),
+                f"INSERT INTO story_articles ({', '.join(MEMBER_COLUMNS)}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                member,
             )
-        elif story.id in before and before[story.id] != set(story.articles):
-            conn.execute("DELETE FROM story_analysis WHERE story_id = ?", (story.id,))
+        except sqlite3.IntegrityError as e:
+            raise StoreError(_explain(conn, story.id, member[1], e)) from e
+    conn.executemany(
+        f"INSERT INTO story_summary ({', '.join(SUMMARY_COLUMNS)}) VALUES (?, ?, ?, ?)",
+        summary,
+    )
+    if story.analysis is not None:
+        conn.execute(
+            "INSERT INTO story_analysis (story_id, data, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (story_id) DO UPDATE SET data = excluded.data, "
+            "updated_at = excluded.updated_at",
+            (story.id, dumps(analysis_to_dict(story.analysis)), now),
+        )
+    elif before is not None and before != set(story.articles):
+        conn.execute("DELETE FROM story_analysis WHERE story_id = ?", (story.id,))
 
 
 def replace_all(conn: sqlite3.Connection, stories: Sequence[Story], now: str) -> None:
     existing = [row[0] for row in conn.execute("SELECT id FROM stories")]
     write(conn, stories, existing, now)
+
+
+# -- replace_all in parts: the whole new set is named first, then written a batch at a time --
+
+
+def swap_begin(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
+    """What write(all new, removed=the rest) does before its first insert, with the old
+    members kept aside in a temporary table instead of memory; the caller holds the
+    transaction until swap_end."""
+    conn.execute("CREATE TEMP TABLE swap_ids (id TEXT PRIMARY KEY) WITHOUT ROWID")
+    try:
+        conn.executemany("INSERT INTO temp.swap_ids (id) VALUES (?)", ((i,) for i in ids))
+    except sqlite3.IntegrityError as e:
+        raise StoreError(f"stories given twice in one replacement: {e}") from e
+    conn.execute("DELETE FROM stories WHERE id NOT IN (SELECT id FROM temp.swap_ids)")
+    conn.execute("CREATE TEMP TABLE swap_before AS SELECT story_id, article_id FROM story_articles")
+    conn.execute("CREATE INDEX temp.swap_before_story ON swap_before (story_id)")
+    conn.execute("DELETE FROM story_articles")
+    conn.execute("DELETE FROM story_summary")
+
+
+def swap_put(conn: sqlite3.Connection, stories: Sequence[Story], now: str) -> None:
+    """The next stories of the set named in swap_begin, in its order."""
+    for story in stories:
+        if conn.execute("DELETE FROM temp.swap_ids WHERE id = ?", (story.id,)).rowcount == 0:
+            raise StoreError(f"story {story.id}: not named when the replacement began, or twice")
+        before = None
+        if story.analysis is None:
+            rows = conn.execute(
+                "SELECT article_id FROM temp.swap_before WHERE story_id = ?", (story.id,)
+            )
+            before = {r[0] for r in rows} or None
+        item = (story, story_row(story), member_rows(story), summary_rows(story))
+        _insert(conn, item, before, now)
+
+
+def swap_end(conn: sqlite3.Connection) -> None:
+    """Named stories never written are removed; the temporary tables go."""
+    conn.execute("DELETE FROM stories WHERE id IN (SELECT id FROM temp.swap_ids)")
+    conn.execute("DROP TABLE temp.swap_ids")
+    conn.execute("DROP TABLE temp.swap_before")
 
 
 def read(conn: sqlite3.Connection, tail: str = "", params: Sequence[Any] = ()) -> list[Story]:
