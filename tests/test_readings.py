@@ -195,10 +195,7 @@ def test_the_chosen_date_spares_a_misdated_flag() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("command", ["ingest", "run"])
-def test_ingest_and_run_store_and_report_the_reading_the_story_supports(
-    tmp_path: Path, command: str
-) -> None:
+def test_ingest_stores_and_reports_the_reading_the_story_supports(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "quayside.txt").write_text(
@@ -216,10 +213,7 @@ def test_ingest_and_run_store_and_report_the_reading_the_story_supports(
     (folder / "wire.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     out = tmp_path / "out"
     settings = Settings.from_env(encoder="model2vec", index_days=0)
-    if command == "ingest":
-        api.ingest([folder], tmp_path / "nf.db", settings, out=out, formats=("json",))
-    else:
-        api.run([folder], db=tmp_path / "nf.db", settings=settings, out=out, formats=("json",))
+    api.ingest([folder], tmp_path / "nf.db", settings, out=out, formats=("json",))
     report = json.loads((out / "report.json").read_text())
     quay = next(a for a in report["articles"] if a["origin"].endswith("quayside.txt"))
     assert quay["published"] == "2025-05-02"
