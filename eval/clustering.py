@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from newsfuse.clean import clean
-from newsfuse.cluster import entities, linkage, pairs, profiles, run, scorer
+from newsfuse.cluster import entities, evidence, linkage, pairs, profiles, run, scorer
 from newsfuse.dedup import find_duplicates
 from newsfuse.errors import InputError
 from newsfuse.model import Article, RawDoc
@@ -147,32 +147,45 @@ class CachedEncoder:
         return np.stack([self.memo[t] for t in texts]) if texts else np.zeros((0, self.dim))
 
 
-def training_pairs(
-    articles: list[Article], gold: dict[str, str], settings: Settings
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pair features exactly as cluster() computes them, with same-story labels."""
+Pairs = tuple[np.ndarray, np.ndarray, tuple[int, np.ndarray, np.ndarray]]
+
+
+def training_pairs(articles: list[Article], gold: dict[str, str], settings: Settings) -> Pairs:
+    """First-look features of the scan's pairs exactly as cluster() computes them, same-story
+    labels, and (articles, i, j) for the second look's agreement rows."""
     originals = [a for a in sorted(articles, key=lambda a: a.id) if a.duplicate_of is None]
     prof = profiles.build(originals, settings, NAMES)
     scan = pairs.scan(prof, settings.time_window_days)
-    sims = dict(scan.sims)
-    sims["gap"] = np.abs(prof.days[scan.i] - prof.days[scan.j])
-    for kind, matrix in scan.neighbours.items():
-        sims[f"shared_{kind}"] = pairs.row_dots(matrix, scan.i, scan.j)
+    sims = evidence.pair_sims(prof, scan, evidence.mass_of(prof), scan.i, scan.j, scan.sims)
     same = [
         gold[originals[i].id] == gold[originals[j].id] for i, j in zip(scan.i, scan.j, strict=True)
     ]
-    return scorer.features(sims), np.array(same, dtype=bool)
+    return scorer.features(sims), np.array(same, dtype=bool), (len(originals), scan.i, scan.j)
 
 
-def fit_on(parts: list[tuple[str, Data, str | None]], settings: Settings) -> tuple[float, ...]:
-    xs, ys, groups = [], [], []
+def fit_on(parts: list[tuple[str, Data, str | None]], settings: Settings) -> scorer.Weights:
+    """Both looks, each a logistic regression over both datasets weighted equally: the first on
+    every scanned pair, the second on the pairs the first leaves open."""
+    found: list[tuple[str, Pairs]] = []
     for name, (articles, gold, fold), key in parts:
         chosen = [a for a in articles if key is None or fold[a.id] == key]
-        x, y = training_pairs(chosen, gold, settings)
-        xs.append(x)
-        ys.append(y)
-        groups.append(np.full(len(y), name))
-    return scorer.fit(np.concatenate(xs), np.concatenate(ys), np.concatenate(groups))
+        found.append((name, training_pairs(chosen, gold, settings)))
+    first = scorer.fit(
+        np.concatenate([x for _, (x, _, _) in found]),
+        np.concatenate([y for _, (_, y, _) in found]),
+        np.concatenate([np.full(len(y), name) for name, (_, y, _) in found]),
+    )
+    xs, ys, groups = [], [], []
+    for name, (x, y, (n, i, j)) in found:
+        verdict = scorer.probability(x, first)
+        rows = evidence.agreement_rows(n, i, j, verdict)
+        opened = verdict >= scorer.SETTLED
+        agreement = pairs.row_dots(rows, i[opened], j[opened])
+        xs.append(scorer.with_agreement(x[opened], agreement))
+        ys.append(y[opened])
+        groups.append(np.full(int(opened.sum()), name))
+    second = scorer.fit(np.concatenate(xs), np.concatenate(ys), np.concatenate(groups))
+    return scorer.Weights(first, second)
 
 
 def subset(data: Data, key: str | None) -> Data:
@@ -264,10 +277,12 @@ def main() -> None:
             for name, (articles, gold, _) in datasets.items():
                 refit = scores(predict(articles, settings, weights=weights), gold)
                 print(f"{name} newsfuse refit on {args.names} names: {refit}")
-        print(
-            f"fitted weights ({settings.encoder}):",
-            dict(zip([*scorer.FEATURES, "bias"], weights, strict=True)),
-        )
+        for look, names, values in (
+            ("first", scorer.FEATURES, weights.first),
+            ("second", scorer.SECOND, weights.second),
+        ):
+            shown = dict(zip([*names, "bias"], values, strict=True))
+            print(f"fitted {look}-look weights ({settings.encoder}):", shown)
         print(repr(weights))
     if args.json:
         print(json.dumps(next(iter(flat.values())) if len(flat) == 1 else flat))

@@ -3,9 +3,12 @@
 Reports of one event share words, meaning, names and days; two events of the same kind
 (two celebrities entering rehab years apart) share only the first two. So each pair of
 articles gets a learned probability of being the same event from all four views
-(scorer.py), pairs are found exactly for small inputs and by time-window blocking for large
-ones (pairs.py), and average linkage cuts where "same event" stops being more likely than
-not (linkage.py). Copies found by dedup skip all of this and join their original's story.
+(scorer.py, with the evidence built in evidence.py), pairs are found exactly for small
+inputs and by time-window blocking for large ones (pairs.py), and average linkage cuts
+where "same event" stops being more likely than not (linkage.py). The scorer looks twice:
+the second look asks whether the reports matched with one article are those matched with
+the other, because "same event" is transitive and a pair's own wording can mislead both
+ways. Copies found by dedup skip all of this and join their original's story.
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ def _originals(articles: list[Article]) -> tuple[list[Article], dict[int, list[A
 def run(
     articles: list[Article],
     settings: Settings,
-    weights: tuple[float, ...] | None = None,
+    weights: scorer.Weights | None = None,
     names: str = "cheap",
     vectors: Mapping[str, np.ndarray] | None = None,
 ) -> list[Story]:
@@ -94,7 +97,7 @@ def _stories(
     originals: list[Article],
     copies: dict[int, list[Article]],
     settings: Settings,
-    weights: tuple[float, ...] | None,
+    weights: scorer.Weights | None,
 ) -> list[Story]:
     chosen = weights if weights is not None else scorer.WEIGHTS[settings.encoder]
     scan = pairs.scan(prof, settings.time_window_days)

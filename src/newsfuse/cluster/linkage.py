@@ -15,52 +15,11 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from newsfuse.cluster import scorer
-from newsfuse.cluster.pairs import MIN_WORDS, Scan, block_sims, day_gap, row_dots
+from newsfuse.cluster.evidence import Judge, judge
+from newsfuse.cluster.pairs import Scan
 from newsfuse.cluster.profiles import Profiles
 
 MAX_DENSE = 3000  # larger components are split on stronger pairs before linking
-
-
-def pair_probabilities(p: Profiles, scan: Scan, weights: tuple[float, ...]) -> np.ndarray:
-    """Probability for each candidate pair of the scan."""
-    sims = dict(scan.sims)
-    sims["gap"] = np.abs(p.days[scan.i] - p.days[scan.j])
-    for kind, matrix in scan.neighbours.items():
-        sims[f"shared_{kind}"] = row_dots(matrix, scan.i, scan.j)
-    return scorer.probability(scorer.features(sims), weights)
-
-
-def any_pairs(
-    p: Profiles, scan: Scan, i: np.ndarray, j: np.ndarray, weights: tuple[float, ...]
-) -> np.ndarray:
-    """Probability for arbitrary pairs, found or not by the scan (zero where never compared)."""
-    sims = {
-        "words": row_dots(p.words, i, j),
-        "meaning": np.einsum("ij,ij->i", p.meaning[i], p.meaning[j]),
-        "names": row_dots(p.names, i, j),
-        "gap": np.abs(p.days[i] - p.days[j]),
-    }
-    for kind, matrix in scan.neighbours.items():
-        sims[f"shared_{kind}"] = row_dots(matrix, i, j)
-    prob = scorer.probability(scorer.features(sims), weights)
-    prob[(sims["words"] <= MIN_WORDS) | (sims["gap"] > scan.window)] = 0.0
-    return prob
-
-
-def block_probabilities(
-    p: Profiles, scan: Scan, members: np.ndarray, weights: tuple[float, ...]
-) -> np.ndarray:
-    """Every pair of `members` scored exactly, as a symmetric matrix with a zero diagonal."""
-    sims = dict(block_sims(p, members, members))
-    gap = day_gap(p.days, members, members)
-    sims["gap"] = gap
-    for kind, matrix in scan.neighbours.items():
-        rows = matrix[members]
-        sims[f"shared_{kind}"] = (rows @ rows.T).toarray().astype(np.float32)
-    prob = scorer.probability(scorer.features(sims), weights)
-    prob[(sims["words"] <= MIN_WORDS) | (gap > scan.window)] = 0.0
-    np.fill_diagonal(prob, 0.0)
-    return prob
 
 
 def average_link(prob: np.ndarray, cut: float) -> list[list[int]]:
@@ -108,9 +67,7 @@ def _pieces(
 SMALL = 48  # components up to this size are scored together as one batch of pairs
 
 
-def _small_blocks(
-    p: Profiles, scan: Scan, comps: list[np.ndarray], weights: tuple[float, ...]
-) -> list[np.ndarray]:
+def _small_blocks(judged: Judge, comps: list[np.ndarray]) -> list[np.ndarray]:
     """Probability matrices of many small components from one vectorised pass."""
     firsts, seconds, owner = [], [], []
     for k, comp in enumerate(comps):
@@ -120,7 +77,7 @@ def _small_blocks(
         owner.append(np.full(len(a), k))
     if not comps:
         return []
-    prob = any_pairs(p, scan, np.concatenate(firsts), np.concatenate(seconds), weights)
+    prob = judged.pairs(np.concatenate(firsts), np.concatenate(seconds))
     out: list[np.ndarray] = []
     start = 0
     for comp in comps:
@@ -134,11 +91,12 @@ def _small_blocks(
 
 
 def group(
-    p: Profiles, scan: Scan, weights: tuple[float, ...], cut: float
+    p: Profiles, scan: Scan, weights: scorer.Weights, cut: float
 ) -> list[tuple[list[int], np.ndarray]]:
     """Stories as (sorted article positions, their pair probability matrix), by first position."""
     n = len(p.ids)
-    prob = pair_probabilities(p, scan, weights)
+    judged = judge(p, scan, weights)
+    prob = judged.scan_prob
     joined = prob >= 1.0 - cut
     i, j, prob = scan.i[joined], scan.j[joined], prob[joined]
     pieces: list[np.ndarray] = []
@@ -152,8 +110,8 @@ def group(
             inside = np.isin(i, comp)
             pieces += _pieces(np.sort(comp), i[inside], j[inside], prob[inside], 1.0 - cut)
     small = [c for c in pieces if len(c) <= SMALL]
-    blocks = _small_blocks(p, scan, small, weights)
-    blocks += [block_probabilities(p, scan, c, weights) for c in pieces if len(c) > SMALL]
+    blocks = _small_blocks(judged, small)
+    blocks += [judged.block(c) for c in pieces if len(c) > SMALL]
     for piece, block in zip(small + [c for c in pieces if len(c) > SMALL], blocks, strict=True):
         for g in average_link(block, cut):
             result.append(([int(piece[k]) for k in g], block[np.ix_(g, g)]))

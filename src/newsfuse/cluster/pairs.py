@@ -154,3 +154,15 @@ def row_dots(matrix: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndar
         b = matrix[j[s : s + step]]
         out[s : s + step] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
     return out
+
+
+def masses(marks: sparse.csr_matrix) -> np.ndarray:
+    """Each text's IDF mass under profiles' marks (row i . row i)."""
+    return np.asarray(marks.multiply(marks).sum(axis=1), dtype=np.float64).ravel()
+
+
+def overlap(shared: np.ndarray, mass_a: np.ndarray, mass_b: np.ndarray) -> np.ndarray:
+    """Shared IDF mass over the smaller text's: a brief is contained in the long report of its
+    event, where cosine would count everything the long one adds against the pair."""
+    smaller = np.minimum(mass_a, mass_b)
+    return np.where(smaller > 0, shared / np.maximum(smaller, 1e-12), 0.0).astype(np.float32)

@@ -34,6 +34,10 @@ class Profiles:
     name_keys: list[dict[str, str]]  # per article: folded name -> shown form
     name_idf: dict[str, float]
     days: np.ndarray  # proleptic ordinal of the publication day, NaN when unknown
+    # sqrt(IDF) on each word / name a text has, unnormalised: row i . row j is the IDF mass two
+    # texts share and row i . row i the mass of one (pairs.overlap).
+    word_marks: sparse.csr_matrix
+    name_marks: sparse.csr_matrix
 
 
 def day_of(published: str | None) -> float:
@@ -52,6 +56,13 @@ def text_of(article: Article) -> str:
     return f"{title}\n{body}" if title and not body.startswith(title) else body
 
 
+def _marks(matrix: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """sqrt(IDF) where a row has the term: the weights of an IDF-weighted set overlap."""
+    marks = matrix.astype(np.float32, copy=True)
+    marks.data = np.sqrt(idf[marks.indices]).astype(np.float32)
+    return marks
+
+
 def keyed_names(texts: Sequence[str], method: str = "cheap") -> list[dict[str, str]]:
     """Per text: the folded key of each name it mentions -> the form first written."""
     keyed: list[dict[str, str]] = []
@@ -63,15 +74,14 @@ def keyed_names(texts: Sequence[str], method: str = "cheap") -> list[dict[str, s
     return keyed
 
 
-def _name_views(
-    texts: list[str], method: str
-) -> tuple[sparse.csr_matrix, list[dict[str, str]], dict[str, float]]:
+NameViews = tuple[sparse.csr_matrix, list[dict[str, str]], dict[str, float], sparse.csr_matrix]
+
+
+def _name_views(texts: list[str], method: str) -> NameViews:
     return _name_matrix(keyed_names(texts, method))
 
 
-def _name_matrix(
-    keyed: list[dict[str, str]],
-) -> tuple[sparse.csr_matrix, list[dict[str, str]], dict[str, float]]:
+def _name_matrix(keyed: list[dict[str, str]]) -> NameViews:
     df = Counter(k for names in keyed for k in names)
     n = max(len(keyed), 1)
     idf = {k: math.log((1 + n) / (1 + c)) + 1.0 for k, c in df.items()}
@@ -86,15 +96,18 @@ def _name_matrix(
     matrix = sparse.csr_matrix(
         (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(len(keyed), max(len(vocab), 1))
     )
-    return normalize(matrix), keyed, idf
+    column_idf = np.array([idf[k] for k in sorted(df)] or [1.0], dtype=np.float64)
+    return normalize(matrix), keyed, idf, _marks(matrix.tocsr(), column_idf)
 
 
-def _word_view(texts: Sequence[str]) -> sparse.csr_matrix:
+def _word_view(texts: Sequence[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32)
     try:
-        return vectorizer.fit_transform(texts).tocsr()
+        words = vectorizer.fit_transform(texts).tocsr()
     except ValueError:  # only stop words or no words at all
-        return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
+        empty = sparse.csr_matrix((len(texts), 1), dtype=np.float32)
+        return empty, empty
+    return words, _marks(words, vectorizer.idf_)
 
 
 def _meaning_view(
@@ -121,15 +134,18 @@ def build(
     raw = None
     if vectors is not None and articles and all(a.id in vectors for a in articles):
         raw = np.stack([vectors[a.id] for a in articles]).astype(np.float32)
-    name_matrix, keyed, idf = _name_views(texts, names)
+    name_matrix, keyed, idf, name_marks = _name_views(texts, names)
+    words, word_marks = _word_view(texts)
     return Profiles(
         ids=[a.id for a in articles],
-        words=_word_view(texts),
+        words=words,
         meaning=_meaning_view(texts, settings, raw),
         names=name_matrix,
         name_keys=keyed,
         name_idf=idf,
         days=np.array([day_of(a.published) for a in articles], dtype=np.float64),
+        word_marks=word_marks,
+        name_marks=name_marks,
     )
 
 
@@ -145,13 +161,16 @@ def assemble(
     streaming engine, which never holds every text): `words` has, per article, a text that
     tokenises to the same TF-IDF terms as text_of(article) (read once, in order), `keyed` is
     keyed_names(text_of(...)), `raw` the encoder's vectors and `days` day_of(published)."""
-    name_matrix, keyed, idf = _name_matrix(keyed)
+    name_matrix, keyed, idf, name_marks = _name_matrix(keyed)
+    word_matrix, word_marks = _word_view(words)
     return Profiles(
         ids=ids,
-        words=_word_view(words),
+        words=word_matrix,
         meaning=_meaning_view(ids, settings, raw),  # only the count of texts is read
         names=name_matrix,
         name_keys=keyed,
         name_idf=idf,
         days=days,
+        word_marks=word_marks,
+        name_marks=name_marks,
     )
