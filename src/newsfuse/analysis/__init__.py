@@ -57,12 +57,17 @@ def analyze(story: Story, articles: dict[str, Article], settings: Settings) -> A
 
 
 def clear_caches() -> None:
-    """Forget what earlier stories left in the per-process caches (sentence vectors, text
-    profiles, date scans): benchmarks time a story from cold. Loaded models stay."""
+    """Forget what earlier stories left in the per-process caches (sentence and quote vectors,
+    spaCy docs, text profiles, date scans): benchmarks time a story from cold. Loaded models
+    stay."""
     from newsfuse.analysis.dates import clear_date_cache
+    from newsfuse.analysis.entity_nlp import clear_doc_cache
+    from newsfuse.analysis.quote_groups import clear_vector_cache
     from newsfuse.analysis.similarity import clear_profile_cache
     from newsfuse.analysis.vectors import clear_shared
 
     clear_shared()
+    clear_vector_cache()
+    clear_doc_cache()
     clear_profile_cache()
     clear_date_cache()

@@ -22,6 +22,7 @@ import numpy as np
 
 from newsfuse.analysis.quote_cues import needs_parse
 from newsfuse.analysis.quote_marks import find_quotes
+from newsfuse.embed.runtime import prepare_torch
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -53,6 +54,7 @@ class Segment:
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
     """Load the small English model once per process (about a second)."""
+    prepare_torch()  # spaCy imports torch
     import spacy
 
     return spacy.load(MODEL, exclude=["lemmatizer", "senter"])
@@ -69,6 +71,12 @@ def _run(texts: list[str], parse: bool) -> list[Doc]:
     for doc in out:
         doc.tensor = empty  # the tok2vec output is ~0.4 KB per token: do not cache it
     return out
+
+
+def clear_doc_cache() -> None:
+    """Forget cached spaCy docs (benchmarks time a story's parsing from cold)."""
+    with _LOCK:
+        _CACHE.clear()
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:

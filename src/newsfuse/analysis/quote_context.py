@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from newsfuse.analysis.entity_nlp import Segment, paragraph_spans
 from newsfuse.analysis.quote_cues import CUE_FORMS, WEAK_CUES
 from newsfuse.analysis.quote_marks import find_quotes
+from newsfuse.analysis.quote_roles import title_holder, titles
 from newsfuse.analysis.quote_source import (
     COLLECTIVE,
     FIRST_PERSON,
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 _SENTENCE_END = re.compile(r"[.!?][”\"’']?\s+(?=[“\"‘A-Z])")
 _NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+_APPOSED = re.compile(r"(?:\s+[\w'’-]+){0,3}?(?:\s+(?:of|for|at)\s+[^,;.!?\n“”\"«»]{1,50})?,\s+")
 
 
 @dataclass(slots=True)
@@ -79,6 +81,7 @@ class ArticleContext:
         self._quote_starts = [q.open for q in self.quotes]
         self.sentences = self._sentences()
         self.names = self._names(frozenset(people))
+        self.titles = titles(text, self.names)
 
     def segment_at(self, offset: int) -> Segment | None:
         k = bisect_right(self._segment_starts, offset) - 1
@@ -106,7 +109,11 @@ class ArticleContext:
         if para is None or not para.parsed:
             return False
         span = para.doc.char_span(start - para.start, end - para.start, alignment_mode="expand")
-        return span is not None and any(t.dep_ in ("nsubj", "nsubjpass") for t in span)
+        subjects = ("nsubj", "nsubjpass")
+        # "The mayor of Pellow Ford, Corin Asheby, said": the apposition is the subject too
+        return span is not None and any(
+            t.dep_ in subjects or (t.dep_ == "appos" and t.head.dep_ in subjects) for t in span
+        )
 
     def _names(self, people: frozenset[str]) -> list[NameMention]:
         spans: dict[int, tuple[int, str, str]] = {}
@@ -141,12 +148,16 @@ class ArticleContext:
         subj = subject_of(verb)
         if subj is None or exclude[0] <= subj.idx < exclude[1]:
             return None  # no subject, or one inside the quote: not this verb's quote
+        if self.inside_quote(para.start + subj.idx):
+            return None  # «We ask …», has declared X: a word of a quotation speaks for no one
         lo, hi = phrase(subj, exclude)
         start, end = para.start + lo, para.start + hi
         pronoun = self._pronoun(start, end, subj.lower_) if subj.tag_ == "PRP" else None
         if pronoun is not None:
             return pronoun
-        return Source(start, end, self.text[start:end], name_in(subj, lo, hi), False)
+        text = self.text[start:end]
+        name = name_in(subj, lo, hi) or title_holder(self.titles, text, start)
+        return Source(start, end, text, name, False)
 
     def source_at(self, start: int, end: int) -> Source:
         """A source phrase found by surface pattern: a pronoun, or named by an entity in it."""
@@ -157,4 +168,18 @@ class ArticleContext:
                 return pronoun
         inside = [n for n in self.names if start <= n.start and n.end <= end]
         name = next((n.text for label in _NAME_LABELS for n in inside if n.label == label), None)
-        return Source(start, end, self.text[start:end], name, False)
+        if name is None:
+            start, end, name = self._apposition(start, end)
+        text = self.text[start:end]
+        return Source(start, end, text, name or title_holder(self.titles, text, start), False)
+
+    def _apposition(self, start: int, end: int) -> tuple[int, int, str | None]:
+        """ "has declared the secretary general of the union, Marisol Quaye,": a person
+        named in apposition right after a title phrase found by a surface pattern."""
+        tail = _APPOSED.match(self.text, end, end + 80)
+        if tail is None:
+            return start, end, None
+        for n in self.names:
+            if n.start == tail.end() and n.label == "PERSON":
+                return start, n.end, n.text
+        return start, end, None

@@ -11,7 +11,10 @@ A direct quote (quote_marks) is attributed, in this order, to
      subject ("Caddell continued:" ¶ “…”), or a transcript label ("PENCE: …"), or a headline
      "Name: … ‘…’";
   5. the previous quote, when nothing attributes it and no other person became the subject
-     in between (“A,” he said. “B.”).
+     in between (“A,” he said. “B.”), unless a speech verb follows the quote in its own
+     sentence (“…», has declared X): that quote is someone's, even if X could not be read.
+A "he"/"she" that names no person is the speaker named just before (_previous_speaker);
+a title ("the minister said") is the person introduced with it (quote_roles).
 Scare quotes and titles are not quotes: fewer than 4 words with no attribution, or a quoted
 title (every word capitalised, no sentence punctuation). Reported speech: quote_reported.
 """
@@ -24,11 +27,11 @@ from typing import TYPE_CHECKING
 
 from newsfuse.analysis.entity_nlp import Segment
 from newsfuse.analysis.quote_context import ArticleContext, QuoteMention, is_cue, sents_of
-from newsfuse.analysis.quote_cues import WEAK_CUES
+from newsfuse.analysis.quote_cues import CUE_FORMS, WEAK_CUES
 from newsfuse.analysis.quote_marks import QuotedSpan
 from newsfuse.analysis.quote_patterns import after_quote, before_quote
 from newsfuse.analysis.quote_reported import reported
-from newsfuse.analysis.quote_source import Source
+from newsfuse.analysis.quote_source import PERSONAL, Source
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -37,6 +40,10 @@ MIN_UNATTRIBUTED_WORDS = 4
 _LABEL_COLON = re.compile(r"(?:^|\n)\s*([A-Z][A-Za-z.'’ -]{1,40}):\s*$")
 # A headline "Name: … ‘quote’": the name before the colon said it.
 _HEADLINE = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}): [^\n.!?]*")
+# Right after a closing mark, within its sentence: "…,” said", "…», has declared", "…” the
+# minister told": the quote's own attribution.
+_CUE_WORDS = "|".join(sorted(CUE_FORMS, key=len, reverse=True))
+_OWN_CUE = re.compile(rf"[ \t\xa0,]*(?:[\w’'-]+[ \t\xa0]+){{0,4}}?(?:{_CUE_WORDS})\b")
 _SMALL_WORDS = "a an and as at be by for from in is are not of on or the to vs with"
 _SMALL = frozenset(_SMALL_WORDS.split())
 
@@ -161,9 +168,15 @@ def _from_previous_sentence(
 
 
 def _continues(ctx: ArticleContext, previous: QuoteMention, q: QuotedSpan) -> bool:
-    """A cue-less quote right after an attributed one, no other subject named in between."""
+    """A cue-less quote right after an attributed one, no other subject named in between.
+
+    A quote followed by a speech verb of its own (“…», has declared X) is not cue-less, even
+    where its speaker could not be read: it is someone's, not the previous speaker's.
+    """
     gap = ctx.text[previous.end : q.open]
     if not previous.direct or len(re.findall(r"\n\s*", gap)) > 1 or len(gap) > 300:
+        return False
+    if q.closed and _OWN_CUE.match(ctx.text, q.close + 1, q.close + 60):
         return False
     speaker = previous.source.name if previous.source else None
     return all(
@@ -211,4 +224,25 @@ def find_mentions(
         if para.parsed:
             mentions.extend(reported(ctx, para))
     mentions.sort(key=lambda m: m.start)
+    _previous_speaker(ctx, mentions)
     return mentions
+
+
+def _previous_speaker(ctx: ArticleContext, mentions: list[QuoteMention]) -> None:
+    """ "Varga, 54, said she … “…,” she wrote.": a "he"/"she" with no person named before it
+    (the NER model took the name for an organisation) is the speaker of the statement just
+    before, if one was named in this or the previous sentence. Writers say "she" of a
+    person, so that speaker is one whatever its label (unfamiliar surnames come out as
+    organisations or places); a nationality or a building is not."""
+    places = {n.text for n in ctx.names if n.label in ("NORP", "FAC")}
+    last: tuple[int, str] | None = None  # (sentence, name) of the latest named speaker
+    for m in sorted(mentions, key=lambda m: m.cue_start if m.cue_start >= 0 else m.start):
+        source = m.source
+        if source is None:
+            continue
+        here = ctx.sentence_index(source.start)
+        if source.pronoun and source.name is None and source.text.lower() in PERSONAL:
+            if last is not None and here - last[0] <= 1:
+                m.source = Source(source.start, source.end, source.text, last[1], True)
+        elif source.name and not source.pronoun and source.name not in places:
+            last = (here, source.name)

@@ -68,6 +68,11 @@ def _embed(encoder: Encoder, texts: list[str]) -> np.ndarray:
     return np.stack([r for r in rows if r is not None]) if rows else np.zeros((0, 1))
 
 
+def clear_vector_cache() -> None:
+    with _LOCK:
+        _CACHE.clear()
+
+
 def _head(text: str) -> str:
     """What identifies a statement: its first words (MiniLM's cost grows with length)."""
     words = text.split()

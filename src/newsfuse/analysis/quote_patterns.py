@@ -18,8 +18,14 @@ _NAME = r"(?:[A-Z][\w’'.-]*)(?:\s+(?:[A-Z][\w’'.-]*|of|de|van|von|al|bin))*"
 _DET_NP = r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Oo]ne|[Aa]nother)(?:\s+[\w’'-]+){1,4}?"
 _SOURCE = rf"(?P<src>{_PRONOUN}|{_NAME}|{_DET_NP})"
 _AFTER = re.compile(rf"[ \t\xa0,]*{_SOURCE}\s+(?:also\s+|later\s+|then\s+)?(?P<cue>{_CUE})\b")
+# "“…,” said Mr. Kim"; also with a perfect tense, as translated news writes it ("«…», has
+# declared the minister"): a speech verb right after the quote takes its subject after it.
+_INVERTED_CUES = (
+    "said|says|added|asked|wrote|continued|explained|recalled|declared|stated|insisted|"
+    "replied|answered|affirmed|admitted|confirmed|concluded|promised|warned"
+)
 _AFTER_INVERTED = re.compile(
-    rf"[ \t\xa0,]*(?P<cue>said|says|added|asked|wrote|continued|explained|recalled)\s+"
+    rf"[ \t\xa0,]*(?:(?:has|have|had)\s+)?(?P<cue>{_INVERTED_CUES})\s+"
     rf"(?P<src>{_NAME}|{_DET_NP}(?=[\s,.]))"
 )
 _BEFORE = re.compile(

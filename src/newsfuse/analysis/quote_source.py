@@ -1,8 +1,10 @@
 """Who a cue verb attributes speech to: its grammatical subject, or the "according to" object.
 
 Works on spaCy dependency parses. Pronoun sources ("he said") are resolved by recency: the
-first PERSON named in the latest earlier sentence that names one, preferring its subject;
-news prose introduces a speaker by name right before quoting them with a pronoun.
+first PERSON named in the latest earlier sentence that names one, preferring its subject (or
+the subject's apposition: "The mayor of X, NAME, said ... he said"); news prose introduces a
+speaker by name right before quoting them with a pronoun. Negative subjects ("nothing
+suggests", "no official said") attribute nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ COLLECTIVE = frozenset({"it", "they", "them"})
 FIRST_PERSON = frozenset({"i", "we", "me", "us", "you"})  # a speaker inside a quote: unknown
 _CLIMB = ("conj", "xcomp", "advcl", "ccomp", "parataxis", "relcl", "acl")
 _NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "FAC")
+_DESCRIBING = ("relcl", "acl")  # "which runs the Hollin reservoir", "based in Paris"
+# Subjects that deny or quantify rather than name a speaker: "found nothing to suggest ..."
+NEGATIVE = frozenset({"nothing", "nobody", "none", "noone", "neither"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,15 @@ class Source:
 
 def subject_of(verb: Token) -> Token | None:
     """The subject of a cue verb, climbing from "adding"/"and said" to the clause that has one."""
+    subj = _subject(verb)
+    if subj is not None and (
+        subj.lower_ in NEGATIVE or any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children)
+    ):
+        return None  # "found nothing to suggest", "no official said": nobody is quoted
+    return subj
+
+
+def _subject(verb: Token) -> Token | None:
     if verb.lower_ == "according":
         for to in verb.children:
             if to.lower_ == "to":
@@ -103,15 +117,78 @@ def phrase(subject: Token, exclude: tuple[int, int]) -> tuple[int, int]:
 def name_in(head: Token, start: int, end: int) -> str | None:
     """The speaker named in a source phrase (doc character offsets start..end).
 
-    A person or organisation anywhere in it ("spokesman John Kirby"); a place or nationality
+    A person before an organisation, and in this order: the name the phrase is headed by
+    ("Russia said", "Clinton spokesman Nick Merrill"); a name in apposition to its head ("The
+    mayor of Pellow Ford, Corin Asheby", "WASHINGTON -- President Obama"); a proper-noun
+    apposition the NER model missed; a name elsewhere in the phrase ("Analysts at Corvo
+    Securities"), but never one inside a relative or participial clause unless it is that
+    clause's subject or agent ("a speech Mrs. Clinton delivered", "a complaint filed by the
+    SEC"): "The Board, which runs the Hollin reservoir," or "an architect who designed one of
+    Trump's courses" describe the speaker, they do not name it. A place or nationality counts
     only as the head ("Russia said", not "the Russian head of state").
     """
-    ents = [e for e in head.doc.ents if e.start_char >= start and e.end_char <= end]
-    for label in _NAME_LABELS:
+    ents = [
+        e
+        for e in head.doc.ents
+        if e.start_char >= start and e.end_char <= end and e.label_ in _NAME_LABELS
+    ]
+    appositive = {t.i for c in head.children if c.dep_ == "appos" for t in c.subtree}
+    for label in ("PERSON", "ORG"):
+        found = next((e for e in ents if e.label_ == label and head in e), None)
+        found = found or next(
+            (e for e in ents if e.label_ == label and e.root.i in appositive), None
+        )
+        if found is not None:
+            return str(found.text)
+    proper = _proper_appositive(head)
+    if proper is not None:
+        return proper
+    hidden = _described(head)
+    for label in ("PERSON", "ORG"):
         for ent in ents:
-            if ent.label_ == label and (label in ("PERSON", "ORG") or head in ent):
-                return ent.text
+            if ent.label_ == label and ent.root.i not in hidden:
+                return str(ent.text)
+    for ent in ents:
+        if head in ent:
+            return str(ent.text)
+    # "Schiff, 56, who has served ...": the name before what describes it. A phrase that is
+    # only a name is resolved whole by the caller; "Senator from Texas" is a title.
+    described = end > head.idx + len(head.text) + 1
+    if described and head.tag_ == "NNP" and not any(c.dep_ == "prep" for c in head.children):
+        return _proper_span(head)
     return None
+
+
+def _proper_appositive(head: Token) -> str | None:
+    """ "the mayor, Corin Asheby," where NER found no entity: a proper-noun apposition."""
+    for child in head.children:
+        if child.dep_ == "appos" and child.tag_ == "NNP":
+            return _proper_span(child)
+    return None
+
+
+def _proper_span(token: Token) -> str:
+    """A proper noun with the proper nouns compounded onto it: "Adam Schiff"."""
+    words = [t for t in token.lefts if t.dep_ == "compound" and t.tag_ in ("NNP", "NNPS")]
+    first = words[0] if words else token
+    return str(token.doc[first.i : token.i + 1].text)
+
+
+def _described(head: Token) -> set[int]:
+    """Tokens of the relative and participial clauses in a source phrase, except each
+    clause's own subject and agent ("Mrs. Clinton" in "a speech Mrs. Clinton delivered")."""
+    hidden: set[int] = set()
+    for clause in head.subtree:
+        if clause.dep_ not in _DESCRIBING or clause is head:
+            continue
+        speakers: set[int] = set()
+        for child in clause.children:
+            if child.dep_ in SUBJECTS and child.tag_ not in ("WDT", "WP"):
+                speakers.update(t.i for t in child.subtree)
+            if child.dep_ == "agent":
+                speakers.update(t.i for t in child.subtree)
+        hidden.update(t.i for t in clause.subtree if t.i not in speakers)
+    return hidden
 
 
 def antecedent(

