@@ -78,10 +78,16 @@ def timed(articles: list[Article], settings: Settings) -> Run:
     )
 
 
-def _threads() -> int | str:
-    """Intra-op threads of torch, where MiniLM is loaded (model2vec does not use it)."""
-    torch = sys.modules.get("torch")
-    return int(torch.get_num_threads()) if torch is not None else "-"
+def _backend(settings: Settings) -> str:
+    """What runs MiniLM (ONNX Runtime, or torch where the export failed) and on how many
+    threads; model2vec is a lookup table."""
+    from newsfuse.analysis.vectors import shared_encoder
+
+    backend = getattr(shared_encoder(settings).inner, "backend", "")
+    if backend == "sentence-transformers":
+        torch = sys.modules.get("torch")
+        return f"torch, {torch.get_num_threads() if torch is not None else '?'} threads"
+    return f"{backend}, {os.cpu_count()} threads" if backend else "-"
 
 
 def pipeline(n: int, settings: Settings) -> dict[str, float]:
@@ -126,7 +132,7 @@ def main() -> None:
     cpu_summary = min(r[3] for r in runs)
     load = (load_before + os.getloadavg()[0]) / 2
     print(f"story: {len(articles)} articles, {chars} characters, encoder {args.encoder}")
-    print(f"load average {load:.1f} on {os.cpu_count()} cores; torch threads {_threads()}")
+    print(f"load average {load:.1f} on {os.cpu_count()} cores; runtime {_backend(settings)}")
     for label, k in (("analysis", 0), ("summary", 1)):
         walls = " ".join(f"{r[k]:.2f}" for r in runs)
         cpus = " ".join(f"{r[k + 2]:.2f}" for r in runs)
@@ -151,6 +157,7 @@ def main() -> None:
         "analysis_cpu_s": round(cpu_analysis, 3),
         "summary_cpu_s": round(cpu_summary, 3),
         "load_average": round(load, 1),
+        "backend": _backend(settings),
     }
     if args.pipeline:
         result["pipeline"] = run = pipeline(args.pipeline, settings)
