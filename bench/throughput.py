@@ -4,11 +4,9 @@
     python bench/throughput.py --n 1000000 --keep    # optional 1M run (~3 GB of corpus)
 
 The corpus (bench/corpus.py) is JSONL of plain-text articles built from real texts in
-../shared. Records stream from disk through the engine's spawned pool, which cleans and
-fingerprints them (engine.pool.clean_batches); the main process keeps only the dedup index
-(newsfuse.dedup.DedupIndex), never the articles, so its memory grows by the index's bytes per
-article only (the articles do come back from the workers, as in `newsfuse run`, which stores
-them). The combined number is
+../shared. Records stream from disk through a spawned pool that cleans and fingerprints
+them; the main process keeps only the dedup index (newsfuse.dedup.DedupIndex), never the
+articles, so its memory grows by the index's bytes per article only. The combined number is
 articles / wall-clock seconds of the whole streamed pass plus the final dedup resolve.
 
 The reference: datasketch's MinHash + MinHashLSH (same 5-word shingles, 128 permutations,
@@ -19,13 +17,17 @@ sample of the same run. `--json` prints one JSON object as the last line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import multiprocessing
 import os
 import resource
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -33,13 +35,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus
 
 from newsfuse.clean import clean
-from newsfuse.dedup import DedupIndex, find_duplicates, index_batch
+from newsfuse.dedup import DedupIndex, Fingerprints, find_duplicates, fingerprint, index_batch
 from newsfuse.dedup.fingerprint import words
-from newsfuse.engine.pool import clean_batches
 from newsfuse.errors import InputError
 from newsfuse.ingest import read_paths
-from newsfuse.model import Article, Problem
+from newsfuse.model import Article, Problem, RawDoc
 from newsfuse.settings import Settings
+
+CHUNK = 256
 
 
 def rss_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -57,6 +60,15 @@ def cpu_seconds() -> tuple[float, float]:
     return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
 
 
+def work(raws: list[RawDoc], settings: Settings) -> tuple[Fingerprints, int]:
+    """In a worker: clean a chunk and fingerprint it; only the fingerprints travel back."""
+    articles: list[Article] = []
+    for raw in raws:
+        with contextlib.suppress(InputError):  # counted below, as the bench's rejects
+            articles.append(clean(raw, settings))
+    return fingerprint(articles, settings.minhash_permutations), len(raws) - len(articles)
+
+
 def streamed(paths: list[Path], settings: Settings, workers: int) -> dict[str, float]:
     """One streamed pass; returns timings, counts and memory."""
     problems: list[Problem] = []
@@ -66,11 +78,19 @@ def streamed(paths: list[Path], settings: Settings, workers: int) -> dict[str, f
     load = os.getloadavg()[0]
     raws = read_paths(paths, settings, problems)
     rejected = 0
-    # The engine's pool: workers clean and fingerprint; only fingerprints are indexed here.
-    for items, prints in clean_batches(raws, settings, workers, prints=True):
-        rejected += sum(isinstance(item, Problem) for item in items)
-        if prints is not None:
-            index_batch(index, prints)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending = []
+        while chunk := list(islice(raws, CHUNK)):
+            pending.append(pool.submit(work, chunk, settings))
+            if len(pending) > 4 * workers:  # bounded read-ahead: memory stays flat
+                batch, bad = pending.pop(0).result()
+                index_batch(index, batch)
+                rejected += bad
+        for future in pending:
+            batch, bad = future.result()
+            index_batch(index, batch)
+            rejected += bad
     streamed_s = time.perf_counter() - started
     t = time.perf_counter()
     result = index.resolve()

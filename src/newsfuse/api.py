@@ -45,7 +45,9 @@ def run(
 
     Articles already in the database are not stored again, so running the same input
     twice changes nothing. `engine="dask"` runs the same stages on a Dask cluster: the one
-    at `scheduler` (tcp://HOST:PORT), or a LocalCluster of `workers` processes.
+    at `scheduler` (tcp://HOST:PORT), or a LocalCluster of `workers` processes. With a
+    database file, the report's articles and stories are read from it when used (a run of
+    a million articles does not hold them all); keep the file while using the report.
     """
     from newsfuse.engine.local import LocalEngine  # the stages load models: not at import
 
