@@ -25,6 +25,7 @@ from newsfuse.model import (
     Membership,
     RawDoc,
     Story,
+    filed_date,
 )
 from newsfuse.settings import Settings
 
@@ -83,13 +84,14 @@ def _ambiguous(aid: str, source: str = "harbourpost", url: str | None = None) ->
 
 
 def _story(members: list[Article]) -> tuple[Story, dict[str, Article]]:
-    ordered = sorted(members, key=lambda a: (a.published or "~", a.id))
+    """A story dated as the cluster stage dates it: by each article's filed date."""
+    ordered = sorted(members, key=lambda a: (filed_date(a) or "~", a.id))
     story = Story(
         id="s1",
         title="Ferry strike",
         articles=[a.id for a in ordered],
-        first_seen=ordered[0].published,
-        last_seen=ordered[-1].published,
+        first_seen=filed_date(ordered[0]),
+        last_seen=filed_date(ordered[-1]),
         members=[
             Membership(a.id, 0.8, [], 0, "similar text 0.80, same day as the story (score 0.8)")
             for a in ordered
@@ -118,6 +120,17 @@ def test_the_story_chooses_the_reading_its_other_reports_support() -> None:
     # Idempotent: the choice is made again from the kept readings, and nothing changes.
     assert settle_dates([story], articles) == []
     assert articles["a"].published == "2025-05-02"
+    # Grouping still sees the first reading, so a resumed run clusters as a whole run did;
+    # a story built again from that reading is redated to the same result.
+    assert filed_date(articles["a"]) == "2025-02-05"
+    again, _ = _story(list(articles.values()))
+    assert again.first_seen == "2025-02-05"
+    assert settle_dates([again], articles) == []
+    assert (again.first_seen, again.articles, again.members) == (
+        story.first_seen,
+        story.articles,
+        story.members,
+    )
 
 
 def test_without_story_evidence_the_site_decides_then_the_default() -> None:
@@ -195,7 +208,10 @@ def test_the_chosen_date_spares_a_misdated_flag() -> None:
 
 
 @pytest.mark.slow
-def test_ingest_stores_and_reports_the_reading_the_story_supports(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["ingest", "run"])
+def test_ingest_and_run_store_and_report_the_reading_the_story_supports(
+    tmp_path: Path, command: str
+) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "quayside.txt").write_text(
@@ -213,7 +229,10 @@ def test_ingest_stores_and_reports_the_reading_the_story_supports(tmp_path: Path
     (folder / "wire.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     out = tmp_path / "out"
     settings = Settings.from_env(encoder="model2vec", index_days=0)
-    api.ingest([folder], tmp_path / "nf.db", settings, out=out, formats=("json",))
+    if command == "ingest":
+        api.ingest([folder], tmp_path / "nf.db", settings, out=out, formats=("json",))
+    else:
+        api.run([folder], db=tmp_path / "nf.db", settings=settings, out=out, formats=("json",))
     report = json.loads((out / "report.json").read_text())
     quay = next(a for a in report["articles"] if a["origin"].endswith("quayside.txt"))
     assert quay["published"] == "2025-05-02"

@@ -54,6 +54,19 @@ PUBLISHED_CHOICE_KEY = "published_choice"  # why Article.published is the readin
 DAY_FIRST, MONTH_FIRST = "day-first", "month-first"
 
 
+def filed_date(article: Article) -> str | None:
+    """The publication date the grouping stages (dedup ranks, clustering days) see.
+
+    For a date kept in two readings this is the cleaner's first reading, never the one the
+    story later chose: the choice depends on the story, so grouping by it would make a run
+    resumed over settled articles group differently from one run over the same input.
+    """
+    found = article.meta.get(PUBLISHED_READINGS_KEY)
+    if isinstance(found, list | tuple) and found and isinstance(found[0], str):
+        return found[0]
+    return article.published
+
+
 @dataclass(slots=True)
 class Problem:
     """An input that could not be used: `where` is "path[:line]", `message` says why."""

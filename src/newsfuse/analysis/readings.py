@@ -109,7 +109,9 @@ def settle_dates(
             before = (article.published, article.meta.get(PUBLISHED_CHOICE_KEY))
             if (article.published or "")[:10] != chosen:
                 article.published = chosen
-                moved = True
+            # The cluster stage dated the story by the first reading (model.filed_date), also
+            # for an article a resumed run finds already settled: redate from that baseline.
+            moved = moved or chosen != pair[0]
             article.meta[PUBLISHED_CHOICE_KEY] = why
             if before != (article.published, why):
                 changed.append(article)

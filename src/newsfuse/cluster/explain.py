@@ -15,7 +15,7 @@ from statistics import median_low
 import numpy as np
 
 from newsfuse.cluster.profiles import Profiles, day_of
-from newsfuse.model import Article, Membership, Story
+from newsfuse.model import Article, Membership, Story, filed_date
 
 SHOWN_NAMES = 4
 TITLE_CHARS = 90
@@ -63,7 +63,7 @@ def _shared(p: Profiles, pos: int, members: list[int]) -> list[str]:
 
 def _alone(article: Article) -> Story:
     """Most stories of a big stream have one report: built without the group arithmetic."""
-    dated = not math.isnan(day_of(article.published))
+    dated = not math.isnan(day_of(filed_date(article)))
     return Story(
         id=story_id([article.id]),
         title=headline(article),
@@ -90,7 +90,7 @@ def build_story(
     score = prob.sum(axis=1) / (m - 1) if m > 1 else np.ones(1)
     alike = (meaning.sum(axis=1) - np.diag(meaning)) / (m - 1) if m > 1 else np.ones(1)
     everyone = [originals[k] for k in members] + [c for k in members for c in copies.get(k, [])]
-    day = {a.id: day_of(a.published) for a in everyone}
+    day = {a.id: day_of(filed_date(a)) for a in everyone}
     days = [d for d in day.values() if not math.isnan(d)]
     centre = median_low(days) if days else None
 

@@ -19,7 +19,7 @@ from sklearn.preprocessing import normalize
 
 from newsfuse.cluster import entities
 from newsfuse.embed.encoder import get_encoder
-from newsfuse.model import Article
+from newsfuse.model import Article, filed_date
 from newsfuse.settings import Settings
 
 TEXT_CHARS = 2000  # title + lead: where reports say which event they are about
@@ -143,7 +143,7 @@ def build(
         names=name_matrix,
         name_keys=keyed,
         name_idf=idf,
-        days=np.array([day_of(a.published) for a in articles], dtype=np.float64),
+        days=np.array([day_of(filed_date(a)) for a in articles], dtype=np.float64),
         word_marks=word_marks,
         name_marks=name_marks,
     )

@@ -17,7 +17,7 @@ import numpy as np
 
 from newsfuse.dedup.fingerprint import exact_key, signatures, words
 from newsfuse.dedup.index import BANDS, DedupIndex, Rank
-from newsfuse.model import Article
+from newsfuse.model import Article, filed_date
 from newsfuse.settings import Settings
 
 __all__ = [
@@ -33,7 +33,8 @@ __all__ = [
 
 
 def _rank(article: Article) -> Rank:
-    return (article.published is None, article.published or "", -len(article.text), article.id)
+    published = filed_date(article)
+    return (published is None, published or "", -len(article.text), article.id)
 
 
 class Fingerprints(NamedTuple):

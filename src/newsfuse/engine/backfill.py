@@ -13,6 +13,7 @@ import math
 from newsfuse.cluster.profiles import day_of, text_of
 from newsfuse.dedup.fingerprint import exact_key, signatures, words
 from newsfuse.embed.encoder import get_encoder
+from newsfuse.model import filed_date
 from newsfuse.settings import Settings
 from newsfuse.store import Store
 from newsfuse.store import incremental as rows
@@ -41,7 +42,7 @@ def backfill(store: Store, settings: Settings) -> int:
         )
         batch = []
         for a, t, sig in zip(articles, tokens, sigs, strict=True):
-            day = day_of(a.published)
+            day = day_of(filed_date(a))
             known = None if math.isnan(day) else day
             vector = vectors.get(a.id)
             batch.append(

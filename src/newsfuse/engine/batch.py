@@ -25,7 +25,7 @@ from newsfuse.dedup import find_duplicates
 from newsfuse.dedup.fingerprint import exact_key, signatures, words
 from newsfuse.embed.encoder import get_encoder
 from newsfuse.engine.index import OnlineIndex
-from newsfuse.model import Analysis, Article, ArticleUpdate
+from newsfuse.model import Analysis, Article, ArticleUpdate, filed_date
 from newsfuse.settings import Settings
 from newsfuse.store import Store
 from newsfuse.store import incremental as rows
@@ -66,7 +66,7 @@ def plan(store: Store, index: OnlineIndex, items: list[Item], settings: Settings
         updates=[i.update for i in items if i.update is not None],
     )
     ids = {a.id for a in batch}
-    index.recall(store, [day_of(a.published) for a in batch], settings.time_window_days)
+    index.recall(store, [day_of(filed_date(a)) for a in batch], settings.time_window_days)
     tokens = [words(a.text) for a in batch]
     keys = [exact_key(t) for t in tokens]
     sigs = signatures(tokens, settings.minhash_permutations)
@@ -82,11 +82,11 @@ def plan(store: Store, index: OnlineIndex, items: list[Item], settings: Settings
     ]
     touched = ids | {r[0] for r in out.relinked}
     started = out.lap("dedup", started)
-    dated = [d for d in (day_of(a.published) for a in batch) if not math.isnan(d)]
+    dated = [d for d in (day_of(filed_date(a)) for a in batch) if not math.isnan(d)]
     newest = max([*dated, index.newest() or -math.inf]) if dated or len(index) else None
     newest = None if newest is None or math.isinf(newest) else newest
     for a, key, sig in zip(batch, keys, sigs, strict=True):
-        day = day_of(a.published)
+        day = day_of(filed_date(a))
         keep = day if not math.isnan(day) else newest
         out.index_rows.append(
             rows.IndexRow(a.id, _none(day), keep, key, sig.astype("<u4").tobytes())
@@ -101,7 +101,7 @@ def plan(store: Store, index: OnlineIndex, items: list[Item], settings: Settings
         if whole
         else index.neighbours(
             np.stack([out.vectors[a.id] for a in originals]) if originals else np.zeros((0, 1)),
-            np.array([day_of(a.published) for a in originals]),
+            np.array([day_of(filed_date(a)) for a in originals]),
             NEIGHBOURS,
             window,
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import deque
 
 from newsfuse.analysis import analyze
+from newsfuse.analysis.readings import settle_dates
 from newsfuse.brief import summarize
 from newsfuse.engine.progress import StageClock
 from newsfuse.model import Story
@@ -39,6 +40,8 @@ def brief_all(store: Store, stories: deque[Story], settings: Settings, clock: St
             with clock.part(first):
                 wanted = [a for s in batch for a in s.articles]
                 by_id = {a.id: a for a in store.articles(wanted)}
+                # Ambiguous dates ("02/05/2025") read as their story's other reports do.
+                store.update_dates(settle_dates(batch, by_id, settings.time_window_days))
             if settings.analysis:
                 with clock.part("analyze") as stat:
                     for story in batch:

@@ -15,13 +15,14 @@ give different stories than the local engine, and equal output is the contract.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from newsfuse.analysis.readings import settle_dates
 from newsfuse.cluster import cluster
 from newsfuse.dedup import BANDS, link_rows
 from newsfuse.engine import shuffle
@@ -241,6 +242,7 @@ class DaskEngine:
         new = [a for a in batch if a.id not in stored_ids]
         stories: list[Story] | None = None
         changed: list[tuple[str, str | None, float | None]] = []
+        redated: list[Article] = []
         if new or not self.store.stories(limit=1):
             articles = stored + new
             place = {a.id: k for k, a in enumerate(articles)}
@@ -256,8 +258,10 @@ class DaskEngine:
                 indexes = [np.arange(s, e) for s, e in zip(starts, ends, strict=True)] + indexes
             changed = self.deduplicate(articles, parts, indexes)
             stories = self.cluster(articles)
+            by_id = {a.id: a for a in articles}
+            redated = settle_dates(stories, by_id, self.settings.time_window_days)
             self.brief(stories, articles)
-        return self._write(paths, batch, changed, stories, problems)
+        return self._write(paths, batch, changed, stories, problems, redated)
 
     def _write(
         self,
@@ -266,12 +270,14 @@ class DaskEngine:
         changed: list[tuple[str, str | None, float | None]],
         stories: list[Story] | None,
         problems: list[Problem],
+        redated: Sequence[Article] = (),
     ) -> Report:
         """Everything the run learnt, in one transaction: all of it lands or none of it."""
         with self._stage("store", len(batch)) as stat, self.store.transaction():
             run_id = self.store.start_run([str(p) for p in paths], _settings_dict(self.settings))
             stat.items_out = self.store.add_articles(batch)
             self.store.update_duplicates(changed)
+            self.store.update_dates(redated)  # ambiguous dates as their stories read them
             if stories is not None:
                 self.store.replace_stories(stories)
             self.store.add_problems(run_id, problems)
