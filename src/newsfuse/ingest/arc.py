@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from newsfuse.errors import InputError
 from newsfuse.ingest.files import InputFile, Stream, lower_first, open_input
+from newsfuse.ingest.tally import Tally
 from newsfuse.ingest.warc import record_to_doc
 from newsfuse.model import Problem, RawDoc
 from newsfuse.settings import Settings
@@ -45,7 +46,8 @@ def read_arc(f: InputFile, settings: Settings, problems: list[Problem]) -> Itera
     from warcio.exceptions import ArchiveLoadFailed
 
     skipped: Counter[str] = Counter()
-    number = read = 0
+    number = 0
+    tally = Tally(problems)
     with open_input(f) as stream:
         records = iter(
             ArchiveIterator(_Reader(stream, settings.max_decompressed_bytes), arc2warc=True)
@@ -63,16 +65,10 @@ def read_arc(f: InputFile, settings: Settings, problems: list[Problem]) -> Itera
                 ) from None
             number += 1
             where = f"{f.where}:{number}"
-            try:
-                doc = record_to_doc(record, where, f, settings, skipped)
-            except InputError as e:
-                problems.append(Problem(e.where, e.message, stage="read"))
-                continue
-            if doc is not None:
-                read += 1
+            if (doc := tally.take(record_to_doc, record, where, f, settings, skipped)) is not None:
                 yield doc
     if number == 0:
         raise InputError(f.where, "empty file")
     if skipped:
         counts = ", ".join(f"{n} {why}" for why, n in sorted(skipped.items()))
-        log.info("%s: %d pages read; records skipped: %s", f.where, read, counts)
+        log.info("%s: %d pages read; records skipped: %s", f.where, tally.read, counts)

@@ -16,6 +16,7 @@ from newsfuse.errors import InputError
 from newsfuse.ingest.columns import parse_column_map, resolve, row_to_doc
 from newsfuse.ingest.decode import BINARY_MESSAGE, has_utf16_bom
 from newsfuse.ingest.files import InputFile, Stream, open_input
+from newsfuse.ingest.tally import Tally
 from newsfuse.model import Problem, RawDoc
 from newsfuse.settings import Settings
 
@@ -87,7 +88,7 @@ def _rows(
         raise InputError(f"{f.where}:1", f"unreadable header row ({e})") from None
     columns = [c.strip() for c in header]
     fields = resolve(columns, mapping, f.where)
-    records = bad = 0
+    tally = Tally(problems)
     start = reader.line_num + 1
     while True:
         try:
@@ -95,8 +96,7 @@ def _rows(
         except StopIteration:
             break
         except csv.Error as e:
-            problems.append(Problem(f"{f.where}:{start}", f"unreadable row ({e})", stage="read"))
-            bad += 1
+            tally.refuse(f"{f.where}:{start}", f"unreadable row ({e})")
             start = reader.line_num + 1
             continue
         origin = f"{f.where}:{start}"
@@ -104,23 +104,14 @@ def _rows(
         if not cells or all(not c.strip() for c in cells):
             continue
         if len(cells) != len(columns):
-            problems.append(
-                Problem(
-                    origin,
-                    f"row has {len(cells)} cells, the header has {len(columns)}; "
-                    "check the quoting of this row",
-                    stage="read",
-                )
+            tally.refuse(
+                origin,
+                f"row has {len(cells)} cells, the header has {len(columns)}; "
+                "check the quoting of this row",
             )
-            bad += 1
             continue
-        try:
-            doc = row_to_doc(dict(zip(columns, cells, strict=True)), fields, origin, f.path)
-        except InputError as e:
-            problems.append(Problem(e.where, e.message, stage="read"))
-            bad += 1
-            continue
-        records += 1
-        yield doc
-    if records == 0 and bad == 0:
+        row = dict(zip(columns, cells, strict=True))
+        if (doc := tally.take(row_to_doc, row, fields, origin, f.path)) is not None:
+            yield doc
+    if tally.empty:
         raise InputError(f.where, "no rows below the header")

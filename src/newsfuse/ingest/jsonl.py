@@ -19,6 +19,7 @@ from newsfuse.errors import InputError
 from newsfuse.ingest.decode import BINARY_MESSAGE, has_utf16_bom, normalise_newlines
 from newsfuse.ingest.files import InputFile, Stream, lower_first, open_input
 from newsfuse.ingest.identity import content_id, source_name
+from newsfuse.ingest.tally import Tally
 from newsfuse.model import Problem, RawDoc
 from newsfuse.settings import Settings
 
@@ -38,7 +39,7 @@ Line = tuple[int, str | _BadLine]
 
 
 def read_jsonl(f: InputFile, settings: Settings, problems: list[Problem]) -> Iterator[RawDoc]:
-    records = bad = 0
+    tally = Tally(problems)
     with open_input(f) as stream:
         head = stream.read(_SNIFF_BYTES)
         if not head:
@@ -53,20 +54,10 @@ def read_jsonl(f: InputFile, settings: Settings, problems: list[Problem]) -> Ite
         for lineno, line in lines:
             origin = f"{f.where}:{lineno}"
             if isinstance(line, _BadLine):
-                problems.append(Problem(origin, line.message, stage="read"))
-                bad += 1
-                continue
-            if not line.strip():
-                continue
-            try:
-                doc = parse_record(line, origin, f.path)
-            except InputError as e:
-                problems.append(Problem(e.where, e.message, stage="read"))
-                bad += 1
-                continue
-            records += 1
-            yield doc
-    if records == 0 and bad == 0:
+                tally.refuse(origin, line.message)
+            elif line.strip() and (doc := tally.take(parse_record, line, origin, f.path)):
+                yield doc
+    if tally.empty:
         raise InputError(f.where, "no records (the file holds only blank lines)")
 
 

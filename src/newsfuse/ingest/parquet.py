@@ -17,6 +17,7 @@ from typing import IO, Any
 from newsfuse.errors import InputError
 from newsfuse.ingest.columns import parse_column_map, resolve, row_to_doc
 from newsfuse.ingest.files import InputFile, lower_first, open_input
+from newsfuse.ingest.tally import Tally
 from newsfuse.model import Problem, RawDoc
 from newsfuse.settings import Settings
 
@@ -78,7 +79,8 @@ def _rows(
     import pyarrow as pa
 
     fields = resolve(list(table.schema_arrow.names), mapping, f.where)
-    row = records = bad = 0
+    row = 0
+    tally = Tally(problems)
     batches = table.iter_batches(batch_size=BATCH_ROWS)
     while True:
         try:
@@ -93,14 +95,7 @@ def _rows(
             ) from None
         for values in batch.to_pylist():
             row += 1
-            origin = f"{f.where}:{row}"
-            try:
-                doc = row_to_doc(values, fields, origin, f.path)
-            except InputError as e:
-                problems.append(Problem(e.where, e.message, stage="read"))
-                bad += 1
-                continue
-            records += 1
-            yield doc
-    if records == 0 and bad == 0:
+            if doc := tally.take(row_to_doc, values, fields, f"{f.where}:{row}", f.path):
+                yield doc
+    if tally.empty:
         raise InputError(f.where, "no rows")

@@ -26,6 +26,7 @@ from newsfuse.ingest.decode import decode
 from newsfuse.ingest.files import InputFile, Stream, lower_first, open_input
 from newsfuse.ingest.html import declared_charset
 from newsfuse.ingest.identity import content_id, source_name
+from newsfuse.ingest.tally import Tally
 from newsfuse.model import Problem, RawDoc
 from newsfuse.settings import Settings
 
@@ -95,7 +96,7 @@ def _header_value(lines: list[bytes], name: bytes) -> bytes | None:
 
 def read_warc(f: InputFile, settings: Settings, problems: list[Problem]) -> Iterator[RawDoc]:
     skipped: Counter[str] = Counter()
-    read = 0
+    tally = Tally(problems)
     with open_input(f) as stream:
         framer = _Framer(stream, settings)
         number = 0
@@ -109,28 +110,22 @@ def read_warc(f: InputFile, settings: Settings, problems: list[Problem]) -> Iter
             number += 1
             where = f"{f.where}:{number}"
             if not line.startswith(b"WARC/"):
-                problems.append(Problem(where, _garbage(framer, line, start), stage="read"))
+                tally.refuse(where, _garbage(framer, line, start))
                 continue
             try:
                 record = _frame(framer, line, settings)
             except _BadRecord as e:
-                problems.append(Problem(where, f"corrupt WARC record at byte {start}: {e}"))
+                tally.refuse(where, f"corrupt WARC record at byte {start}: {e}")
                 _skip_to_record(framer)
                 continue
             if record is None:
                 skipped["too large, not HTML"] += 1
                 continue
-            try:
-                doc = _to_doc(record, where, f, settings, skipped)
-            except InputError as e:
-                problems.append(Problem(e.where, e.message, stage="read"))
-                continue
-            if doc is not None:
-                read += 1
+            if (doc := tally.take(_to_doc, record, where, f, settings, skipped)) is not None:
                 yield doc
     if skipped:
         counts = ", ".join(f"{n} {why}" for why, n in sorted(skipped.items()))
-        log.info("%s: %d pages read; records skipped: %s", f.where, read, counts)
+        log.info("%s: %d pages read; records skipped: %s", f.where, tally.read, counts)
     if number == 0:
         raise InputError(f.where, "empty file")
 
