@@ -78,9 +78,13 @@ def date_range(first: str | None, last: str | None) -> str:
 
 
 def why(member: Membership | None) -> str:
-    """The evidence for membership, in words a reader can check."""
+    """The evidence for membership, in words a reader can check. The cluster stage words its
+    own reason (text similarity, shared names, date gap, score); repeating the same figures
+    after it only made readers compare two similarities that measure different things."""
     if member is None:
         return "no membership evidence recorded"
+    if member.reason:
+        return member.reason
     parts = [f"similarity {member.similarity:.2f} to the rest of the story"]
     if member.shared_entities:
         shown = ", ".join(member.shared_entities[:8])
@@ -89,8 +93,7 @@ def why(member: Membership | None) -> str:
     if member.date_gap_days is not None:
         days = member.date_gap_days
         parts.append(f"{days} day{'s' if abs(days) != 1 else ''} from the story's median date")
-    text = "; ".join(parts)
-    return f"{member.reason} ({text})" if member.reason else text
+    return "; ".join(parts)
 
 
 def _seen(story: Story, articles: Mapping[str, Article]) -> tuple[str | None, str | None]:
