@@ -124,3 +124,20 @@ def test_the_cache_never_hands_one_encoders_vectors_to_another() -> None:
     finally:
         minilm.inner = counting.inner  # type: ignore[assignment]
     assert counting.calls == [TEXTS[:3]]
+
+
+@pytest.mark.slow
+def test_int8_analysis_vectors_stay_apart_from_the_stored_kind() -> None:
+    from newsfuse.analysis.vectors import shared_encoder
+    from newsfuse.embed import get_encoder
+    from newsfuse.settings import Settings
+
+    exact = shared_encoder(Settings(encoder="minilm"))
+    small = shared_encoder(Settings(encoder="minilm", analysis_int8=True))
+    assert small is not exact and small.name == "minilm-int8" != exact.name
+    assert get_encoder("minilm").name == "minilm"  # what clustering stores is untouched
+    a, b = exact.encode(TEXTS), small.encode(TEXTS)
+    assert b.shape == a.shape and np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-5)
+    same = np.sum(a * b, axis=1)
+    assert same.min() > 0.95 and not np.array_equal(a, b)  # close, yet its own vectors
+    assert np.array_equal(exact.encode(TEXTS), a)  # the float32 cache kept its own

@@ -108,11 +108,15 @@ def cached(encoder: Encoder) -> CachedEncoder:
 
 
 def shared_encoder(settings: Settings) -> CachedEncoder:
-    """The process's cached encoder for settings.encoder (loaded on first use)."""
+    """The process's cached encoder for settings.encoder (loaded on first use); MiniLM's int8
+    variant where settings.analysis_int8 asks for it (these vectors are never stored)."""
     name = settings.encoder
+    if name == "minilm" and settings.analysis_int8:
+        name = "minilm-int8"
     if name not in _SHARED:
         # MiniLM ignores cache_dir: leave it out so every caller shares one model instance.
-        model = get_encoder(name) if name == "minilm" else get_encoder(name, settings.cache_dir)
+        minilm = name.startswith("minilm")
+        model = get_encoder(name) if minilm else get_encoder(name, settings.cache_dir)
         _SHARED[name] = CachedEncoder(model)
     return _SHARED[name]
 

