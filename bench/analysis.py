@@ -9,7 +9,8 @@ story of --n articles. Models load once in a warm-up run that is not timed (the 
 target is "< 2 s for 50 articles after models are loaded"); the timed runs start cold for
 everything else: the sentence-embedding cache lives per story, so nothing is carried over.
 --pipeline N then runs the whole engine (read, clean, dedup, cluster, analysis, brief, store)
-on a synthetic corpus of N perturbed real articles and prints articles/s.
+on a synthetic corpus of N perturbed real articles and prints articles/s and CPU seconds.
+NEWSFUSE_ANALYSIS_INT8=1 times MiniLM's int8 option for the analysis (Settings.analysis_int8).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import cProfile
 import json
 import os
 import pstats
+import resource
 import sys
 import tempfile
 import time
@@ -90,20 +92,33 @@ def _backend(settings: Settings) -> str:
     return f"{backend}, {os.cpu_count()} threads" if backend else "-"
 
 
+def _cpu() -> float:
+    """CPU seconds of this process (all threads) and of its ended children (the cleaning
+    pool's spawned workers)."""
+    me, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
 def pipeline(n: int, settings: Settings) -> dict[str, float]:
     import newsfuse
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_corpus(Path(tmp) / "corpus", n)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         report = newsfuse.run(paths, db=Path(tmp) / "nf.db", settings=settings)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     stages = {s.stage: round(s.seconds, 2) for s in report.stats}
     return {
         "articles": len(report.articles),
         "stories": len(report.stories),
         "seconds": round(seconds, 2),
         "articles_per_s": round(len(report.articles) / seconds, 1),
+        "cpu_s": round(cpu, 1),
+        "articles_per_cpu_s": round(len(report.articles) / cpu, 2),
+        "load_average": round(os.getloadavg()[0], 1),
         **{f"stage_{k}_s": v for k, v in stages.items()},
     }
 
@@ -164,7 +179,8 @@ def main() -> None:
         print(
             f"pipeline: {run['articles']} articles, {run['stories']} stories in "
             f"{run['seconds']} s = {run['articles_per_s']} articles/s (with analysis, "
-            f"{args.encoder})"
+            f"{args.encoder}); {run['cpu_s']} CPU-s = {run['articles_per_cpu_s']} "
+            f"articles/CPU-s, load {run['load_average']}"
         )
         print("  " + ", ".join(f"{k[6:-2]} {v} s" for k, v in run.items() if k.startswith("stage")))
     if args.json:

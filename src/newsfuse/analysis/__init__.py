@@ -20,7 +20,7 @@ def analyze(story: Story, articles: dict[str, Article], settings: Settings) -> A
     are skipped)."""
     from newsfuse.analysis.conflicts import find_conflicts
     from newsfuse.analysis.entities import extract_entities
-    from newsfuse.analysis.facts import align_facts
+    from newsfuse.analysis.facts import align_facts, claim_units
     from newsfuse.analysis.provenance import trace_provenance
     from newsfuse.analysis.quotes import extract_quotes
     from newsfuse.analysis.timeline import (
@@ -37,13 +37,17 @@ def analyze(story: Story, articles: dict[str, Article], settings: Settings) -> A
     if not members:
         return Analysis()
     encoder = shared_encoder(settings)
+    when = estimate_story_date(members, settings.time_window_days)
+    anomalies = find_anomalies(members, when)
+    dated = dated_clauses(members, when, anomalies)
+    # The clauses facts and the timeline compare are known before spaCy runs: embed them
+    # meanwhile (MiniLM uses the cores spaCy leaves idle).
+    units = [u.text for u in claim_units(members)]
+    encoder.prefetch(units + [t for d in dated for t in (d.clause.text, d.text)])
     entities = extract_entities(members)
     quotes = extract_quotes(members, entities, encoder)
     provenance = trace_provenance(members)
     facts = align_facts(members, provenance, encoder)
-    when = estimate_story_date(members, settings.time_window_days)
-    anomalies = find_anomalies(members, when)
-    dated = dated_clauses(members, when, anomalies)
     return Analysis(
         entities=entities,
         quotes=quotes,

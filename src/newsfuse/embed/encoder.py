@@ -49,7 +49,9 @@ class MiniLMEncoder:
     name = "minilm"
     dim = 384
 
-    def __init__(self, batch_size: int = 64, cache_dir: str = "", onnx: bool = True) -> None:
+    def __init__(
+        self, batch_size: int = 64, cache_dir: str = "", onnx: bool = True, int8: bool = False
+    ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         prepare_torch()
@@ -60,8 +62,9 @@ class MiniLMEncoder:
             try:
                 from newsfuse.embed.minilm_onnx import OnnxMiniLM
 
-                self._onnx = OnnxMiniLM(_minilm_path(), cache_dir or _default_cache())
-                self.backend = "onnxruntime"
+                self._onnx = OnnxMiniLM(_minilm_path(), cache_dir or _default_cache(), int8)
+                self.name = self._onnx.name
+                self.backend = "onnxruntime" + (" int8" if int8 else "")
                 return
             except Exception as e:  # any failure leaves the torch path, which works
                 log.warning("MiniLM on ONNX Runtime unavailable (%s); using torch", e)
@@ -126,9 +129,9 @@ def _default_cache() -> str:
     return Settings().cache_dir
 
 
-@lru_cache(maxsize=1)
-def _minilm() -> MiniLMEncoder:
-    return MiniLMEncoder()
+@lru_cache(maxsize=2)
+def _minilm(int8: bool = False) -> MiniLMEncoder:
+    return MiniLMEncoder(int8=int8)
 
 
 @lru_cache(maxsize=4)
@@ -139,6 +142,8 @@ def get_encoder(name: str = "minilm", cache_dir: str = "") -> Encoder:
     cache directory): every stage then shares its memory and its session."""
     if name == "minilm":
         return _minilm()
+    if name == "minilm-int8":  # the analysis's opt-in (Settings.analysis_int8), never stored
+        return _minilm(int8=True)
     if name == "model2vec":
         return Model2VecEncoder(cache_dir or _default_cache())
     raise ValueError(f"unknown encoder {name!r}")

