@@ -15,13 +15,16 @@ AllSides `roundup`, NeuS `summary`. Beside it, on the same cleaned articles:
 Sampling: every k-th story, k chosen so about --limit stories (default 60, a few minutes
 with the full analysis on two cores) are scored per dataset, k = max(1, round(rows / limit));
 --limit 0 scores every story (AllSides 372, NeuS 2,759: most of an hour). Same rows on every
-run. Nothing here tunes the product: its constants are fixed in newsfuse.brief.summary.
+run. --heldout scores rows i % 23 == 11 instead (NeuS: 120 stories). Nothing here tunes the
+product: its constants are fixed in newsfuse.brief.summary, and the salience weights were
+fitted by eval/train_summary.py on NeuS rows that neither the evenly spaced samples of
+--limit 60 or 120 (i % 23 == 0) nor --heldout score, and on no NeuS story AllSides shares.
 
 --json prints one object last: rouge1, rouge2, rougeL and the lead3_/textrank_ ones, each the
 mean over the datasets, and under "datasets" the same keys per dataset.
 
-Usage: python eval/summary.py [--data FILE ...] [--limit N] [--encoder minilm|model2vec]
-       [--no-analysis] [--json]
+Usage: python eval/summary.py [--data FILE ...] [--limit N | --heldout]
+       [--encoder minilm|model2vec] [--no-analysis] [--json]
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ DEFAULTS = {
     "neus": DATASETS / "neus-dev.jsonl",
 }
 METRICS = ("rouge1", "rouge2", "rougeL")
+SPLIT = 23  # eval/train_summary.py fits on no row i with i % SPLIT in (0, SPLIT // 2)
 SYSTEMS = ("newsfuse", "lead3", "textrank")
 
 
@@ -81,7 +85,9 @@ def read_rows(path: Path) -> list[Row]:
     return rows
 
 
-def sample(rows: list[Row], limit: int) -> list[Row]:
+def sample(rows: list[Row], limit: int, heldout: bool = False) -> list[Row]:
+    if heldout:
+        return rows[SPLIT // 2 :: SPLIT]
     if limit <= 0:
         return rows
     step = max(1, round(len(rows) / limit))
@@ -152,14 +158,16 @@ def evaluate(rows: list[Row], settings: Settings, use_analysis: bool) -> dict[st
     totals = {s: {m: 0.0 for m in METRICS} for s in SYSTEMS}
     words = dict.fromkeys(SYSTEMS, 0)
     scored = 0
-    started = time.perf_counter()
+    started, cpu, in_summary = time.perf_counter(), time.process_time(), 0.0
     for row in rows:
         story, articles = build_story(row, settings)
         if not articles:
             continue
         if use_analysis:
             story.analysis = analyze(story, articles, settings)
+        before = time.process_time()
         ours = [s.text for s in summarize(story, articles, settings)]
+        in_summary += time.process_time() - before
         outputs = {
             "newsfuse": ours,
             "lead3": lead3(story, articles),
@@ -181,13 +189,16 @@ def evaluate(rows: list[Row], settings: Settings, use_analysis: bool) -> dict[st
     out["words"] = {s: round(words[s] / max(scored, 1), 1) for s in SYSTEMS}
     out["reference_words"] = round(sum(len(r.reference.split()) for r in rows) / len(rows), 1)
     out["seconds"] = round(time.perf_counter() - started, 1)
+    out["cpu_seconds"] = round(time.process_time() - cpu, 1)
+    out["summary_cpu_seconds"] = round(in_summary, 1)
     return out
 
 
 def print_table(name: str, result: dict[str, Any]) -> None:
     print(
         f"\n{name}: {result['stories']} stories, reference {result['reference_words']} words, "
-        f"{result['seconds']} s"
+        f"{result['seconds']} s ({result['cpu_seconds']} s CPU, summarize() "
+        f"{result['summary_cpu_seconds']} s CPU)"
     )
     print(f"{'system':<12}" + "".join(f"{m:>9}" for m in METRICS) + f"{'words':>8}")
     for system in SYSTEMS:
@@ -200,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, action="append", help="JSONL file (repeatable)")
     parser.add_argument("--limit", type=int, default=60, help="stories per dataset; 0 = all")
+    parser.add_argument(
+        "--heldout", action="store_true", help="rows i %% 23 == 11 (never trained on)"
+    )
     parser.add_argument("--encoder", choices=("minilm", "model2vec"), default="minilm")
     parser.add_argument("--no-analysis", action="store_true", help="summary without analysis")
     parser.add_argument("--json", action="store_true")
@@ -212,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env(encoder=args.encoder)
     results: dict[str, dict[str, Any]] = {}
     for name, path in paths.items():
-        rows = sample(read_rows(path), args.limit)
+        rows = sample(read_rows(path), args.limit, args.heldout)
         results[name] = evaluate(rows, settings, not args.no_analysis)
         print_table(f"{name} ({path.name}, {args.encoder})", results[name])
     if args.json:

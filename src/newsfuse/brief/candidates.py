@@ -3,8 +3,8 @@
 A summary sentence is read out of its article, so it must make sense on its own: no
 headlines or subheadings (they carry no verb and no full stop), no questions, no half
 quotes cut by the splitter, no page furniture the cleaner missed. Sentences that lean on
-what came before ("He said", "However,") are still allowed but pay a penalty, because a
-story sometimes has nothing better to offer.
+what came before ("He said", "However,") are still allowed, because a story sometimes has
+nothing better to offer; the salience model weighs that, and length, against the rest.
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from newsfuse.model import Article
 
 MIN_WORDS = 6  # shorter lines are labels, bylines or fragments
 MAX_CHARS = 450  # longer "sentences" are run-ons where the splitter lost its way
-DANGLING_PENALTY = 0.1  # on a relevance scale where on-topic sentences score ~0.4-1.2
-LONG_CHARS = 250  # past this a sentence is hard to read; the penalty grows to MAX_CHARS
-LONG_PENALTY = 0.1
+LONG_CHARS = 250  # past this a sentence gets hard to read
 
 _END = re.compile(r"[.!][\"'”’)\]]*$")  # ends like a full sentence (not "?" or "…")
+# "...", "…" or ",..." at the end: the scraper (or a paywall) cut the sentence off. Four dots are
+# a full stop followed by the cut, so that sentence is whole.
+_CUT_AFTER_STOP = re.compile(r"\.{4,}$")
+_CUT = re.compile(r"(?:(?<![.])\.{3}|…|[,;:]\s*\.{3,})[\"'”’)\]]*$")
 _DATELINE = re.compile(  # "SEOUL, Sept 13 (Reuters) - " / "MOSCOW (AP) — "
     r"^[A-Z][A-Z.'’ -]{1,40}(?:,[^()\n—–]{0,30})?\s*(?:\([^()]{1,30}\))?\s*[—–-]{1,2}\s+"
 )
@@ -55,12 +57,22 @@ class Candidate:
     index: int  # position among the article's sentences
     count: int  # sentences in the article, so positions compare across articles
     text: str
-    penalty: float = 0.0
     numbers: frozenset[str] = frozenset()
+    rank: int = 0  # among the article's candidates: 0 is the first usable sentence
 
     @property
     def position(self) -> float:
         return self.index / max(self.count, 1)
+
+    @property
+    def dangling(self) -> bool:
+        """Leans on what came before ("He said", "However,")."""
+        return _DANGLING.match(self.text) is not None
+
+    @property
+    def overlong(self) -> float:
+        """0 up to LONG_CHARS, rising to 1 at MAX_CHARS."""
+        return max(0, len(self.text) - LONG_CHARS) / (MAX_CHARS - LONG_CHARS)
 
 
 def numbers(text: str) -> frozenset[str]:
@@ -88,6 +100,8 @@ def unfit(sentence: str) -> str | None:
         return "question"
     if not _END.search(sentence):
         return "no full stop (headline, teaser or fragment)"
+    if _CUT.search(sentence):
+        return "cut off (ends in an ellipsis)"
     if not (sentence[0].isupper() or sentence[0].isdigit() or sentence[0] in "\"“‘'"):
         return "starts mid-sentence"
     if sentence.count('"') % 2 or sentence.count("“") != sentence.count("”"):
@@ -117,10 +131,8 @@ def candidates(article: Article, limit: int | None = None) -> list[Candidate]:
     for index, raw in enumerate(found):
         if limit is not None and len(out) >= limit:
             break
-        sentence = strip_dateline(raw)
+        sentence = _CUT_AFTER_STOP.sub(".", strip_dateline(raw))
         if unfit(sentence) or sentence.casefold() == title:
             continue
-        penalty = DANGLING_PENALTY if _DANGLING.match(sentence) else 0.0
-        penalty += LONG_PENALTY * max(0, len(sentence) - LONG_CHARS) / (MAX_CHARS - LONG_CHARS)
-        out.append(Candidate(article.id, index, len(found), sentence, penalty, numbers(sentence)))
+        out.append(Candidate(article.id, index, len(found), sentence, numbers(sentence), len(out)))
     return out
