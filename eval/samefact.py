@@ -176,7 +176,10 @@ def write_weights(models: dict[str, SameFactModel], notes: dict[str, str]) -> No
         "newsfuse.analysis.similarity.FEATURES; threshold = best F1 on that data.\n"
         '"""\n\n'
         f"MODELS = {{\n{body}}}\n\nNOTES = {{\n"
-        + "".join(f"    {k!r}: {v!r},\n" for k, v in sorted(notes.items()))
+        + "".join(
+            f"    {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n"
+            for k, v in sorted(notes.items())
+        )
         + "}\n",
         encoding="utf-8",
     )

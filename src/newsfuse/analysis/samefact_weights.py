@@ -216,6 +216,6 @@ MODELS = {
 }
 
 NOTES = {
-    'minilm': '4076 pairs; 10-fold CV x5: F1 0.8434 ± 0.0009, accuracy 0.7723 ± 0.0015',
-    'model2vec': '4076 pairs; 10-fold CV x5: F1 0.8418 ± 0.0009, accuracy 0.7672 ± 0.0013',
+    "minilm": "4076 pairs; 10-fold CV x5: F1 0.8434 ± 0.0009, accuracy 0.7723 ± 0.0015",
+    "model2vec": "4076 pairs; 10-fold CV x5: F1 0.8418 ± 0.0009, accuracy 0.7672 ± 0.0013",
 }
