@@ -7,11 +7,11 @@ nothing is trained at run time. Each threshold is the one that maximised F1 on M
 `floor` is the cosine below which under 1% of that model's "same" pairs fall, so pairs below
 it need not be scored at all.
 
-Why a linear model: a 16-unit MLP (+0.001 F1) and gradient boosting (-0.002) gained nothing
-beyond fold noise under cross-validation, and the MLP's calls on pairs unlike MSRP's changed
-with its random initialisation. Features were kept only where they also hold up on such pairs
-(similarity.py names one that did not), since a story's candidate pairs are far less alike
-than MSRP's.
+Why a linear model: a 16-unit MLP (within 0.002 F1) and gradient boosting (-0.002) gained
+nothing beyond fold noise under cross-validation, and the MLP's calls on pairs unlike MSRP's
+changed with its random initialisation. Features were kept only where they also hold up on
+such pairs (similarity.py names one that did not), since a story's candidate pairs are far
+less alike than MSRP's.
 """
 
 from __future__ import annotations
