@@ -3,11 +3,17 @@
 MiniLM cosine alone conflates "same topic" with "same claim" (MSRP F1 0.82); the lexical
 features that machine-translation metrics use (n-gram precision both ways, number agreement,
 edit ratios) separate a paraphrase from a related sentence that changes a name or a figure.
-Each sentence is profiled once (`Profile`), so comparing it with many others stays cheap.
+A paraphrase rewords; a different claim adds something: a name, a figure, a "not", or words
+that carry information. So what each sentence has that the other lacks is counted too: names
+and figures one side lacks, a negation on one side only, and the information of its unshared
+words (general English word frequencies from `wordfreq`, not statistics of any corpus we score
+on: "the" tells nothing, "Safeway" a lot). Each sentence is profiled once (`Profile`), so
+comparing it with many others stays cheap.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -25,6 +31,10 @@ _STOP = frozenset(
     )
 )
 _NUMBER = re.compile(r"\d[\d,.]*")
+_TOKEN = re.compile(r"[A-Za-z0-9][\w'’-]*")
+_NEGATION = frozenset(("not", "no", "never", "none", "nobody", "nothing", "neither", "nor"))
+_MAX_ZIPF = 8.0  # wordfreq's Zipf scale: "the" ~7.7, a word never seen 0
+_COMMON_ZIPF = 5.0  # a capitalised first word this common ("The", "Officials") is no name
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 FEATURES = (
     "cosine",
@@ -39,7 +49,46 @@ FEATURES = (
     "partial_ratio",
     "length_ratio",
     "length_difference",
+    "unshared_info_min",
+    "unshared_info_max",
+    "names_jaccard",
+    "names_unshared_min",
+    "names_unshared_max",
+    "negation_differs",
+    "numbers_unshared_min",
+    "numbers_unshared_max",
 )
+
+
+@lru_cache(maxsize=100_000)
+def information(word: str) -> float:
+    """How much a word tells, in Zipf units below "the" (0 for the commonest words, 8 for
+    unseen ones): what a sentence loses when this word is missing from the other."""
+    if word.isascii() and word.isalpha():  # most words: one lookup, not wordfreq's tokenizer
+        frequency = _frequencies().get(word.lower(), 0.0)
+        zipf = math.log10(frequency) + 9 if frequency > 0 else 0.0
+    else:
+        from wordfreq import zipf_frequency
+
+        zipf = zipf_frequency(word, "en")
+    return max(0.0, _MAX_ZIPF - zipf)
+
+
+@lru_cache(maxsize=1)
+def _frequencies() -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("en", "best")  # the call (and cache entry) wordfreq itself uses
+
+
+def _names(tokens: list[str]) -> frozenset[str]:
+    """Capitalised words, lower-cased: a cheap stand-in for names. The first word counts only
+    when it is rare, since every sentence starts with a capital."""
+    return frozenset(
+        t.lower()
+        for i, t in enumerate(tokens)
+        if t[:1].isupper() and (i > 0 or information(t.lower()) > _MAX_ZIPF - _COMMON_ZIPF)
+    )
 
 
 def _stem(word: str) -> str:
@@ -59,6 +108,10 @@ class Profile:
     content: frozenset[str]
     numbers: frozenset[str]
     length: int
+    info: dict[str, float]  # information of each distinct word
+    info_total: float
+    names: frozenset[str]
+    negated: bool
 
     @classmethod
     def of(cls, text: str) -> Profile:
@@ -68,7 +121,10 @@ class Profile:
 
     @classmethod
     def build(cls, text: str) -> Profile:
-        tokens = [_stem(w) for w in words(text)]
+        cased = _TOKEN.findall(text)
+        plain = words(text)
+        tokens = [_stem(w) for w in plain]
+        info = {w: information(w) for w in plain}
         grams = tuple(
             Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
             for n in (1, 2, 3, 4)
@@ -80,6 +136,10 @@ class Profile:
             content=frozenset(t for t in tokens if t not in _STOP),
             numbers=frozenset(n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)),
             length=len(tokens),
+            info=info,
+            info_total=math.fsum(info.values()),
+            names=_names(cased),
+            negated=any(w in _NEGATION or w.endswith("n't") for w in info),
         )
 
 
@@ -123,4 +183,33 @@ def pair_features(a: Profile, b: Profile, cosine: float) -> list[float]:
     ]
     longer = max(a.length, b.length, 1)
     out += [min(a.length, b.length) / longer, abs(a.length - b.length) / longer]
+    out += _unshared_information(a, b)
+    out += _unshared(a.names, b.names, jaccard=True)
+    out.append(float(a.negated != b.negated))
+    out += _unshared(na, nb, jaccard=False)
     return out
+
+
+def _unshared_information(a: Profile, b: Profile) -> list[float]:
+    """The information (log) each side has that the other lacks, least then most.
+
+    The share of information two sentences have in common is deliberately not a feature: on
+    MSRP, whose pairs all share many words, it adds 0.005 F1 only by counting *against* "same"
+    next to the plain overlaps, so on the loosely related pairs a story is full of it called
+    unrelated quotes "the same fact" (eval/samefact.py --hard-negatives: 2-12x more)."""
+    small, large = (a, b) if len(a.info) <= len(b.info) else (b, a)
+    shared = math.fsum(v for w, v in small.info.items() if w in large.info)  # order-free: symmetric
+    ua, ub = math.log1p(a.info_total - shared), math.log1p(b.info_total - shared)
+    return [min(ua, ub), max(ua, ub)]
+
+
+def _unshared(a: frozenset[str], b: frozenset[str], *, jaccard: bool) -> list[float]:
+    """What each set has that the other lacks, least then most: as a fraction of that set
+    after the Jaccard overlap (names), or as a count (numbers, where one extra figure is
+    already a different claim)."""
+    ua, ub = float(len(a - b)), float(len(b - a))
+    if not jaccard:
+        return [min(ua, ub), max(ua, ub)]
+    fa, fb = (ua / len(a) if a else 0.0), (ub / len(b) if b else 0.0)
+    union = a | b
+    return [len(a & b) / len(union) if union else 1.0, min(fa, fb), max(fa, fb)]
