@@ -171,6 +171,7 @@ def main() -> None:
         "total_s": round(best_total, 3),
         "analysis_cpu_s": round(cpu_analysis, 3),
         "summary_cpu_s": round(cpu_summary, 3),
+        "total_cpu_s": round(min(r[2] + r[3] for r in runs), 3),
         "load_average": round(load, 1),
         "backend": _backend(settings),
     }

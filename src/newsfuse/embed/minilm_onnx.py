@@ -6,8 +6,9 @@ The graph is exported once from the packaged model with torch.onnx into the cach
 (~6 s, nothing downloaded), checked against the torch model on a probe batch, and reused by
 later runs. The export is float32 and the pooling is sentence-transformers' own (mean over
 real tokens, then L2), so vectors agree with it to ~1e-6: stored vectors, the fitted
-thresholds and the same-fact model keep their meaning. int8 quantisation would cut the CPU
-time again by a third but moves cosines by 0.01 on average (docs/PERFORMANCE.md).
+thresholds and the same-fact model keep their meaning. int8 weights cut the CPU time again
+by a third but move cosines by 0.01 on average, so they are only an opt-in for vectors that
+are never stored (`int8=True`, Settings.analysis_int8; docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
