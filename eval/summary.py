@@ -21,7 +21,9 @@ fitted by eval/train_summary.py on NeuS rows that neither the evenly spaced samp
 --limit 60 or 120 (i % 23 == 0) nor --heldout score, and on no NeuS story AllSides shares.
 
 --json prints one object last: rouge1, rouge2, rougeL and the lead3_/textrank_ ones, each the
-mean over the datasets, and under "datasets" the same keys per dataset.
+mean over the datasets, and under "datasets" the same keys per dataset, with the paired
+difference newsfuse - baseline per metric and the half-width of its 95% confidence interval
+(minus_textrank_rouge1: [mean, half-width]).
 
 Usage: python eval/summary.py [--data FILE ...] [--limit N | --heldout]
        [--encoder minilm|model2vec] [--no-analysis] [--json]
@@ -121,9 +123,12 @@ def lead3(story: Story, articles: dict[str, Article]) -> list[str]:
 
 
 def textrank(story: Story, articles: dict[str, Article], k: int) -> list[str]:
+    return textrank_pool([s for a in story.articles for s in sentences(articles[a].text)], k)
+
+
+def textrank_pool(pool: list[str], k: int) -> list[str]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    pool = [s for a in story.articles for s in sentences(articles[a].text)]
     if len(pool) <= k:
         return pool
     try:
@@ -156,6 +161,7 @@ def evaluate(rows: list[Row], settings: Settings, use_analysis: bool) -> dict[st
 
     scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
     totals = {s: {m: 0.0 for m in METRICS} for s in SYSTEMS}
+    scores: dict[str, dict[str, list[float]]] = {s: {m: [] for m in METRICS} for s in SYSTEMS}
     words = dict.fromkeys(SYSTEMS, 0)
     scored = 0
     started, cpu, in_summary = time.perf_counter(), time.process_time(), 0.0
@@ -179,12 +185,18 @@ def evaluate(rows: list[Row], settings: Settings, use_analysis: bool) -> dict[st
             result = scorer.score(row.reference, text)
             for m in METRICS:
                 totals[system][m] += result[m].fmeasure
+                scores[system][m].append(result[m].fmeasure)
         scored += 1
     out: dict[str, Any] = {}
     for system in SYSTEMS:
         prefix = "" if system == "newsfuse" else f"{system}_"
         for m in METRICS:
             out[prefix + m] = round(totals[system][m] / max(scored, 1), 4)
+    for base in SYSTEMS[1:]:  # paired differences: the same stories, so their noise cancels
+        for m in METRICS:
+            diff = np.subtract(scores["newsfuse"][m], scores[base][m])
+            half = 1.96 * diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else 0.0
+            out[f"minus_{base}_{m}"] = [round(float(diff.mean()), 4), round(float(half), 4)]
     out["stories"] = scored
     out["words"] = {s: round(words[s] / max(scored, 1), 1) for s in SYSTEMS}
     out["reference_words"] = round(sum(len(r.reference.split()) for r in rows) / len(rows), 1)
@@ -205,6 +217,12 @@ def print_table(name: str, result: dict[str, Any]) -> None:
         prefix = "" if system == "newsfuse" else f"{system}_"
         cells = "".join(f"{result[prefix + m]:>9.4f}" for m in METRICS)
         print(f"{system:<12}{cells}{result['words'][system]:>8}")
+    for base in SYSTEMS[1:]:
+        cells = "".join(
+            f"  {result[f'minus_{base}_{m}'][0]:+.4f}±{result[f'minus_{base}_{m}'][1]:.4f}"
+            for m in METRICS
+        )
+        print(f"  newsfuse - {base} (95% CI of the paired difference):{cells}")
 
 
 def main(argv: list[str] | None = None) -> int:
